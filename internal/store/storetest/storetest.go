@@ -222,4 +222,3 @@ func copyFile(from, to string) error {
 	}
 	return out.Close()
 }
-
