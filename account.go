@@ -80,7 +80,12 @@ type AccountInput struct {
 // Validate checks an account before it is created: the login's form, the role, the duties the
 // role may hold, that officers have a region and staff an organisation.
 func (in AccountInput) Validate() error {
-	if !loginPattern.MatchString(in.Login) {
+	if in.Role == RolePerson {
+		// A person signs in with the mobile number they registered with.
+		if m, err := ParseMobile(in.Login); err != nil || m != in.Login {
+			return Errorf(Invalid, "account.person_login", "A person's account name is their mobile number.")
+		}
+	} else if !loginPattern.MatchString(in.Login) {
 		return Errorf(Invalid, "account.login", "The account name must be 3–32 lower-case letters, digits, dots, dashes or underscores, starting with a letter.")
 	}
 	if n := utf8.RuneCountInString(in.DisplayName); n < 2 || n > 40 {

@@ -267,3 +267,12 @@ func (tx *Tx) Unlock(id int64) error {
 	}
 	return tx.Audit("account.unlock", "account", id, a.Region, map[string]any{"login": a.Login})
 }
+
+// RequirePasswordChange makes the owner choose a new password at the next request (the
+// government profile's rotation).
+func (tx *Tx) RequirePasswordChange(id int64) error {
+	if _, err := tx.exec(`UPDATE accounts SET must_change = TRUE, updated_at = $1 WHERE id = $2`, tx.Now, id); err != nil {
+		return err
+	}
+	return tx.Audit("account.password_expired", "account", id, "", nil)
+}

@@ -165,3 +165,10 @@ func likePrefix(s string) string {
 	}
 	return s + "%"
 }
+
+// AuditCount returns the number of entries in the trail.
+func (db *DB) AuditCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&n)
+	return n, err
+}

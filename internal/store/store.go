@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -188,5 +189,18 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 		return nil
 	}
 	_, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}
+
+// Backup writes a consistent copy of a live SQLite database to a new file. PostgreSQL is
+// backed up with its own tools (pg_dump, base backups), as docs/operations.md says.
+func (db *DB) Backup(ctx context.Context, to string) error {
+	if db.Engine != SQLite {
+		return xiangpei.Errorf(xiangpei.Invalid, "backup.postgres", "Back up PostgreSQL with pg_dump or a base backup.")
+	}
+	if _, err := os.Stat(to); err == nil {
+		return xiangpei.Errorf(xiangpei.Conflict, "backup.exists", "The backup file %v already exists.", to)
+	}
+	_, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, to)
 	return err
 }

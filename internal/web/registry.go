@@ -1,0 +1,4 @@
+package web
+
+// registerRegistryRoutes registers the officers' registry routes: persons and organisations.
+func (s *Server) registerRegistryRoutes() {}
