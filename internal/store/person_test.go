@@ -14,8 +14,8 @@ import (
 
 // Actors and scopes of the registry tests.
 var (
-	regCtx     = context.Background()
-	regAdmin   = xiangpei.Actor{AccountID: 1, Name: "管理员", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutySysAdmin}}
+	regCtx      = context.Background()
+	regAdmin    = xiangpei.Actor{AccountID: 1, Name: "管理员", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutySysAdmin}}
 	regTianyuan = xiangpei.Actor{AccountID: 2, Name: "天元区经办", Role: xiangpei.RoleOfficer, Region: "430211",
 		Duties: xiangpei.Duties{xiangpei.DutyRegistry, xiangpei.DutyUnmask}}
 	regHetang = xiangpei.Actor{AccountID: 3, Name: "荷塘区经办", Role: xiangpei.RoleOfficer, Region: "430202",
@@ -236,9 +236,9 @@ func TestPersonRegionScope(t *testing.T) {
 
 		// Organisation staff, a person account without a registry entry and an empty scope see no one.
 		for name, s := range map[string]xiangpei.Scope{
-			"staff":          xiangpei.Actor{Role: xiangpei.RoleInstitution, OrgID: 42}.Scope(),
+			"staff":           xiangpei.Actor{Role: xiangpei.RoleInstitution, OrgID: 42}.Scope(),
 			"unlinked person": xiangpei.Actor{Role: xiangpei.RolePerson}.Scope(),
-			"empty scope":    {},
+			"empty scope":     {},
 		} {
 			_, err := db.Person(regCtx, s, a.ID)
 			regWant(t, err, xiangpei.NotFound, "not_found")
@@ -300,13 +300,13 @@ func TestSearchPersons(t *testing.T) {
 			{"ann", []int64{anna.ID, ann2.ID}}, // case does not matter, on either engine
 			{"ella", []int64{bella.ID}},
 			{regIDC, []int64{bella.ID}},
-			{"11010519491231002x", []int64{x.ID}},     // lower-case x
-			{"430202900101123", []int64{cora.ID}},     // legacy 15-digit form
-			{"138-1234-5678", []int64{cora.ID}},       // phone, normalised
-			{"+8613900001111", []int64{anna.ID}},      // phone with country code
-			{regIDA[:10], nil},                         // part of an ID number is not a match
-			{"1381234", nil},                          // nor part of a phone
-			{"%", nil},                                // wildcards are literal
+			{"11010519491231002x", []int64{x.ID}}, // lower-case x
+			{"430202900101123", []int64{cora.ID}}, // legacy 15-digit form
+			{"138-1234-5678", []int64{cora.ID}},   // phone, normalised
+			{"+8613900001111", []int64{anna.ID}},  // phone with country code
+			{regIDA[:10], nil},                    // part of an ID number is not a match
+			{"1381234", nil},                      // nor part of a phone
+			{"%", nil},                            // wildcards are literal
 			{"_", nil},
 		} {
 			list, n, err := db.SearchPersons(regCtx, regAll, c.q, store.Page{})

@@ -368,7 +368,7 @@ func TestReferenceDeprecateAndAdd(t *testing.T) {
 			if err != nil || !got.Deprecated || got.ReplacedBy != "6-28-01-01" || got.Name != o.Name || got.Version != o.Version+1 {
 				t.Errorf("deprecated entry: %+v, %v", got, err)
 			}
-			if _, n := allOccupations(t, db, "", "6-28-01"); n != 13 {
+			if _, n := allOccupations(t, db, "", "6-28-01"); n != 15 {
 				t.Errorf("a deprecated entry must be kept: %d children of 6-28-01", n)
 			}
 			e := auditAll(t, db)[0]

@@ -1,4 +1,1199 @@
 package web
 
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"xiangpei"
+	"xiangpei/internal/store"
+)
+
+// The registry (SPEC §3) as officers and the system administrator see it: persons and
+// organisations of their region, masked by default, with the records the bureau keeps about
+// them — key-group memberships, approved scope, venues, teachers, sanctions, credit-code
+// decisions. Every page action has its JSON twin under /api/v1 with the same rule.
+
+// registryReader lets officers (holding any duty; the store limits them to their region) and
+// system administrators (who see everything) read the registry. The security administrator
+// and the auditor are administrators too, but the registry is not their work.
+func registryReader() Access {
+	return Access{set: true, roles: []xiangpei.Role{xiangpei.RoleOfficer, xiangpei.RoleAdmin},
+		duties:   slices.Concat(xiangpei.OfficerDuties, []xiangpei.Duty{xiangpei.DutySysAdmin}),
+		describe: "officer (any duty) or sysadmin"}
+}
+
+// registryPerPage is the page size of the registry's lists.
+const registryPerPage = 20
+
 // registerRegistryRoutes registers the officers' registry routes: persons and organisations.
-func (s *Server) registerRegistryRoutes() {}
+func (s *Server) registerRegistryRoutes() {
+	read := registryReader()
+	edit := Duty(xiangpei.DutyRegistry, xiangpei.DutySysAdmin)
+	unmask := Duty(xiangpei.DutyUnmask)
+	staff := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool, xiangpei.RoleAssessor, xiangpei.RoleEmployer)
+
+	// Persons.
+	s.handle("GET /registry/persons", read, s.regPersons)
+	s.handle("GET /registry/persons/{person}", read, s.regPerson)
+	s.handle("POST /registry/persons/{person}", edit, s.regUpdatePerson)
+	s.handle("POST /registry/persons/{person}/unmask", unmask, s.regUnmask)
+	s.handle("POST /registry/persons/{person}/key-groups", edit, s.regAddKeyGroup)
+	s.handle("POST /registry/persons/{person}/key-groups/{id}/remove", edit, s.regRemoveKeyGroup)
+	s.handle("GET /api/v1/persons", read, s.regPersons)
+	s.handle("GET /api/v1/persons/{person}", read, s.regPerson)
+	s.handle("POST /api/v1/persons/{person}", edit, s.regUpdatePerson)
+	s.handle("POST /api/v1/persons/{person}/unmask", unmask, s.regUnmask)
+	s.handle("GET /api/v1/persons/{person}/key-groups", read, s.regKeyGroups)
+	s.handle("POST /api/v1/persons/{person}/key-groups", edit, s.regAddKeyGroup)
+	s.handle("POST /api/v1/persons/{person}/key-groups/{id}/remove", edit, s.regRemoveKeyGroup)
+
+	// Organisations.
+	s.handle("GET /registry/orgs", read, s.regOrgs)
+	s.handle("GET /registry/codes", read, s.regCodes)
+	s.handle("GET /registry/orgs/{org}", read, s.regOrg)
+	s.handle("POST /registry/orgs/{org}", edit, s.regUpdateOrg)
+	s.handle("POST /registry/orgs/{org}/confirm-code", edit, s.regConfirmCode)
+	s.handle("POST /registry/orgs/{org}/scopes", edit, s.regAddScope)
+	s.handle("POST /registry/orgs/{org}/scopes/{id}/remove", edit, s.regRemoveScope)
+	s.handle("POST /registry/orgs/{org}/venues", edit, s.regAddVenue)
+	s.handle("POST /registry/orgs/{org}/teachers", edit, s.regAddTeacher)
+	s.handle("POST /registry/orgs/{org}/sanctions", edit, s.regAddSanction)
+	s.handle("GET /api/v1/orgs", read, s.regOrgs)
+	s.handle("GET /api/v1/codes", read, s.regCodes)
+	s.handle("GET /api/v1/orgs/{org}", read, s.regOrg)
+	s.handle("POST /api/v1/orgs/{org}", edit, s.regUpdateOrg)
+	s.handle("POST /api/v1/orgs/{org}/confirm-code", edit, s.regConfirmCode)
+	s.handle("GET /api/v1/orgs/{org}/scopes", read, s.regScopes)
+	s.handle("POST /api/v1/orgs/{org}/scopes", edit, s.regAddScope)
+	s.handle("POST /api/v1/orgs/{org}/scopes/{id}/remove", edit, s.regRemoveScope)
+	s.handle("GET /api/v1/orgs/{org}/venues", read, s.regVenues)
+	s.handle("POST /api/v1/orgs/{org}/venues", edit, s.regAddVenue)
+	s.handle("GET /api/v1/orgs/{org}/teachers", read, s.regTeachers)
+	s.handle("POST /api/v1/orgs/{org}/teachers", edit, s.regAddTeacher)
+	s.handle("GET /api/v1/orgs/{org}/sanctions", read, s.regSanctions)
+	s.handle("POST /api/v1/orgs/{org}/sanctions", edit, s.regAddSanction)
+
+	// An organisation's staff read their own organisation.
+	s.handle("GET /api/v1/org", staff, s.regOwnOrg)
+}
+
+// ---- shared helpers ----
+
+// regSeesSensitive reports whether the actor may see sensitive key groups (veterans, disabled
+// people): only the duties whose work needs them (QUALITY §3).
+func regSeesSensitive(a xiangpei.Actor) bool {
+	return a.Can(xiangpei.DutyRegistry) || a.Can(xiangpei.DutyUnmask)
+}
+
+// regCanEdit reports whether the actor may change registry records (the rule of the edit routes).
+func regCanEdit(a xiangpei.Actor) bool {
+	return (a.Role == xiangpei.RoleOfficer || a.Role == xiangpei.RoleAdmin) &&
+		(a.Can(xiangpei.DutyRegistry) || a.Can(xiangpei.DutySysAdmin))
+}
+
+// regMaskedBirth hides the day and month of a birth date: together with the masked ID number
+// (whose hidden digits are exactly the birth date) the full date would give the number away.
+func regMaskedBirth(date string) string {
+	if len(date) == 10 {
+		return date[:4] + "-**-**"
+	}
+	return ""
+}
+
+// regPersonJSON is a person as officers' API calls show them: masked ID number, phone and birth date.
+func regPersonJSON(p xiangpei.Person) map[string]any {
+	m := personJSON(p, false)
+	m["birth_date"] = regMaskedBirth(p.BirthDate)
+	return m
+}
+
+// regOrgPhone shows an organisation's phone: a mobile (a person's number) masked, a landline as it is.
+func regOrgPhone(p string) string {
+	if _, err := xiangpei.ParseMobile(p); err == nil {
+		return xiangpei.MaskPhone(p)
+	}
+	return p
+}
+
+func regOrgJSON(o xiangpei.Organisation) map[string]any {
+	return map[string]any{"id": o.ID, "kind": o.Kind, "name": o.Name, "credit_code": o.CreditCode,
+		"code_status": o.CodeStatus, "county": o.County, "address": o.Address, "contact": o.Contact,
+		"phone": regOrgPhone(o.Phone), "capacity": o.Capacity, "version": o.Version}
+}
+
+func regKeyGroupJSON(m xiangpei.KeyGroupMembership) map[string]any {
+	return map[string]any{"id": m.ID, "group": m.Group, "detail": m.Detail, "evidence": m.Evidence,
+		"verified_by": m.VerifiedBy, "verified_at": m.VerifiedAt, "sensitive": m.Sensitive}
+}
+
+func regScopeJSON(e xiangpei.ScopeEntry) map[string]any {
+	return map[string]any{"id": e.ID, "occupation_code": e.OccupationCode, "level": e.Level}
+}
+
+func regVenueJSON(v xiangpei.Venue) map[string]any {
+	return map[string]any{"id": v.ID, "name": v.Name, "address": v.Address, "county": v.County, "lat": v.Lat, "lng": v.Lng}
+}
+
+func regTeacherJSON(t xiangpei.Teacher) map[string]any {
+	return map[string]any{"id": t.ID, "name": t.Name, "id_number": t.MaskedID(), "qualification": t.Qualification,
+		"occupation_code": t.OccupationCode, "level": t.Level, "certificate_no": t.CertificateNo}
+}
+
+func regSanctionJSON(e xiangpei.SanctionEntry, now time.Time) map[string]any {
+	inForce := false
+	if rec, err := e.Record(); err == nil {
+		inForce = rec.InForce(now)
+	}
+	return map[string]any{"id": e.ID, "kind": e.Kind, "reason": e.Reason, "evidence": e.Evidence,
+		"starts_on": e.StartsOn, "ends_on": e.EndsOn, "decided_by": e.DecidedBy, "created_at": e.CreatedAt,
+		"in_force": inForce, "blocks": e.Kind.Blocks()}
+}
+
+// regList turns a slice into a JSON list that is [] rather than null when empty.
+func regList[T any](in []T, f func(T) map[string]any) []map[string]any {
+	out := make([]map[string]any, 0, len(in))
+	for _, x := range in {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+// regPager is the pager of a registry list, read by the "pager" template part.
+type regPager struct {
+	Page, Pages, Total int
+	Prev, Next         string
+}
+
+func regPagerOf(r *http.Request, page, total int) *regPager {
+	pages := (total + registryPerPage - 1) / registryPerPage
+	if pages < 1 {
+		pages = 1
+	}
+	p := &regPager{Page: page, Pages: pages, Total: total}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Del("done")
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}
+
+func regPageOf(r *http.Request) (int, store.Page) {
+	n := pageNumber(r)
+	return n, store.Page{Offset: (n - 1) * registryPerPage, Limit: registryPerPage}
+}
+
+// regOption is one choice of a select list.
+type regOption struct {
+	Value, Label string
+}
+
+// regPlaces names regions ("株洲市天元区") and lists the counties for select lists.
+func (s *Server) regPlaces(r *http.Request) (map[string]string, []regOption) {
+	names := map[string]string{}
+	var counties []regOption
+	regions, err := s.db.ListRegions(r.Context())
+	if err != nil {
+		return names, nil
+	}
+	plain := map[string]string{}
+	for _, reg := range regions {
+		plain[reg.Code] = reg.Name
+	}
+	for _, reg := range regions {
+		name := reg.Name
+		if reg.Level == "county" && plain[reg.Parent] != "" {
+			name = plain[reg.Parent] + reg.Name
+		}
+		names[reg.Code] = name
+		if reg.Level == "county" {
+			counties = append(counties, regOption{Value: reg.Code, Label: name + " " + reg.Code})
+		}
+	}
+	return names, counties
+}
+
+func regEnglish(r *http.Request) bool { return stateOf(r).lang == "en" }
+
+// regFail answers a failed action: on the API, and for a missing object or a refusal, as an
+// error; in the browser otherwise by showing the same page again with the message and what
+// the user typed, through rerender.
+func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, rerender func(p *Page) (string, error)) {
+	k := xiangpei.ErrorKind(err)
+	if stateOf(r).api || k == xiangpei.NotFound || k == xiangpei.Forbidden || k == xiangpei.Internal ||
+		k == xiangpei.Unauthorized || k == xiangpei.TooLarge {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "", nil)
+	name, lerr := rerender(p)
+	if lerr != nil {
+		s.fail(w, r, lerr)
+		return
+	}
+	p.Error = s.msg.Error(stateOf(r).lang, err)
+	s.render(w, r, statusOf(err), name, p)
+}
+
+// ---- persons ----
+
+type regPersonsData struct {
+	Q       string
+	Persons []xiangpei.Person
+	Places  map[string]string
+	Pager   *regPager
+}
+
+func (s *Server) regPersons(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	n, pg := regPageOf(r)
+	list, total, err := s.db.SearchPersons(r.Context(), a.Scope(), q, pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"persons": regList(list, regPersonJSON), "total": total,
+			"page": n, "per_page": registryPerPage})
+		return
+	}
+	places, _ := s.regPlaces(r)
+	d := regPersonsData{Q: q, Persons: list, Places: places, Pager: regPagerOf(r, n, total)}
+	s.render(w, r, http.StatusOK, "registry_persons", s.page(r, s.msg.T(stateOf(r).lang, "registry.persons_title"), d))
+}
+
+// regPersonEdit is the form that changes a person. An empty phone keeps the current one, so
+// that the form never has to show the full number.
+type regPersonEdit struct {
+	Phone      string `json:"phone"`
+	Household  string `json:"household"`
+	County     string `json:"county"`
+	Employment string `json:"employment"`
+	Version    int64  `json:"version"`
+}
+
+type regKeyGroupForm struct {
+	Group    string `json:"group"`
+	Detail   string `json:"detail"`
+	Evidence string `json:"evidence"`
+}
+
+type regReasonForm struct {
+	Reason string `json:"reason"`
+}
+
+type regUnmaskForm struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// regMembership is a key-group membership as the page shows it.
+type regMembership struct {
+	xiangpei.KeyGroupMembership
+	GroupName  string
+	VerifierBy string
+}
+
+type regPersonData struct {
+	Person      xiangpei.Person
+	BirthMasked string
+	CountyName  string
+	Memberships []regMembership
+	Hidden      bool // sensitive groups are hidden from this reader
+	Groups      []store.KeyGroup
+	GroupName   map[string]string
+	Counties    []regOption
+	Employments []string
+	CanEdit     bool
+	CanUnmask   bool
+	Edit        regPersonEdit
+	AddGroup    regKeyGroupForm
+	Unmask      regUnmaskForm
+	RemoveID    int64 // the membership whose removal failed, to show its reason again
+	Remove      regReasonForm
+	Unmasked    *regUnmasked
+}
+
+// regUnmasked is a full value shown once, after its reason was logged.
+type regUnmasked struct {
+	Field, Value string
+}
+
+// regMemberships reads a person's key groups, leaving out the sensitive ones the actor may
+// not see; hidden reports that the reader is one who cannot see them (whether or not the
+// person has any, so that the page does not give that away).
+func (s *Server) regMemberships(r *http.Request, personID int64) ([]xiangpei.KeyGroupMembership, bool, error) {
+	a := actorOf(r)
+	list, err := s.db.KeyGroups(r.Context(), a.Scope(), personID)
+	if err != nil {
+		return nil, false, err
+	}
+	if regSeesSensitive(a) {
+		return list, false, nil
+	}
+	out := list[:0:0]
+	for _, m := range list {
+		if !m.Sensitive {
+			out = append(out, m)
+		}
+	}
+	return out, true, nil
+}
+
+func (s *Server) regAccountName(r *http.Request, cache map[int64]string, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if n, ok := cache[id]; ok {
+		return n
+	}
+	n := strconv.FormatInt(id, 10)
+	if acc, err := s.db.Account(r.Context(), id); err == nil {
+		n = acc.DisplayName
+	}
+	cache[id] = n
+	return n
+}
+
+func (s *Server) regPersonData(r *http.Request, id int64) (regPersonData, error) {
+	a := actorOf(r)
+	ctx := r.Context()
+	p, err := s.db.Person(ctx, a.Scope(), id)
+	if err != nil {
+		return regPersonData{}, err
+	}
+	list, hidden, err := s.regMemberships(r, id)
+	if err != nil {
+		return regPersonData{}, err
+	}
+	places, counties := s.regPlaces(r)
+	d := regPersonData{Person: p, BirthMasked: regMaskedBirth(p.BirthDate), CountyName: places[p.County], Hidden: hidden,
+		Counties: counties, Employments: xiangpei.Employments, GroupName: map[string]string{},
+		CanEdit: regCanEdit(a), CanUnmask: a.Can(xiangpei.DutyUnmask),
+		Edit: regPersonEdit{Household: p.Household, County: p.County, Employment: p.Employment, Version: p.Version}}
+	groups, err := s.db.ListKeyGroups(ctx)
+	if err != nil {
+		return regPersonData{}, err
+	}
+	for _, g := range groups {
+		name := g.NameZh
+		if regEnglish(r) {
+			name = g.NameEn
+		}
+		d.GroupName[g.Code] = name
+		if !g.Sensitive || !hidden {
+			d.Groups = append(d.Groups, g)
+		}
+	}
+	names := map[int64]string{}
+	for _, m := range list {
+		d.Memberships = append(d.Memberships, regMembership{KeyGroupMembership: m, GroupName: d.GroupName[m.Group],
+			VerifierBy: s.regAccountName(r, names, m.VerifiedBy)})
+	}
+	return d, nil
+}
+
+func (s *Server) regPersonTitle(r *http.Request, d regPersonData) string {
+	return s.msg.T(stateOf(r).lang, "registry.person_title", d.Person.Name)
+}
+
+func (s *Server) regPerson(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		p, err := s.db.Person(r.Context(), actorOf(r).Scope(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		list, hidden, err := s.regMemberships(r, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"person": regPersonJSON(p), "key_groups": regList(list, regKeyGroupJSON),
+			"sensitive_hidden": hidden})
+		return
+	}
+	d, err := s.regPersonData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "registry_person", s.page(r, s.regPersonTitle(r, d), d))
+}
+
+// regPersonAgain shows a person's page again after a failed form, changed by f.
+func (s *Server) regPersonAgain(r *http.Request, id int64, f func(d *regPersonData)) func(p *Page) (string, error) {
+	return func(p *Page) (string, error) {
+		d, err := s.regPersonData(r, id)
+		if err != nil {
+			return "", err
+		}
+		f(&d)
+		p.Title, p.Data = s.regPersonTitle(r, d), d
+		return "registry_person", nil
+	}
+}
+
+func (s *Server) regUpdatePerson(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var f regPersonEdit
+	var p xiangpei.Person
+	if err = bind(r, &f); err == nil {
+		p, err = s.regDoUpdatePerson(r, id, f)
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.Edit = f }))
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, regPersonJSON(p))
+		return
+	}
+	if !actorOf(r).Scope().Covers(p.County) {
+		// The person moved out of the officer's region: their page is no longer this officer's.
+		redirect(w, r, "/registry/persons", "registry_person_moved")
+		return
+	}
+	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "saved")
+}
+
+func (s *Server) regDoUpdatePerson(r *http.Request, id int64, f regPersonEdit) (xiangpei.Person, error) {
+	a := actorOf(r)
+	var out xiangpei.Person
+	err := s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+		cur, err := tx.Person(a.Scope(), id)
+		if err != nil {
+			return err
+		}
+		phone := strings.TrimSpace(f.Phone)
+		if phone == "" {
+			phone = cur.Phone
+		}
+		c, err := xiangpei.PersonChange{Phone: phone, Household: f.Household, County: f.County, Employment: f.Employment}.
+			Validate(s.knownCounty(r))
+		if err != nil {
+			return err
+		}
+		out, err = tx.UpdatePerson(a.Scope(), id, f.Version, c.Phone, c.Household, c.County, c.Employment)
+		return err
+	})
+	return out, err
+}
+
+func (s *Server) regUnmask(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regUnmaskForm
+	var p xiangpei.Person
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			p, err = tx.LogUnmask(a.Scope(), id, f.Field, f.Reason)
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.Unmask = f }))
+		return
+	}
+	value := p.Phone
+	if f.Field == "id_number" {
+		value = string(p.IDNumber)
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"person": p.ID, "field": f.Field, "value": value})
+		return
+	}
+	d, err := s.regPersonData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Unmasked = &regUnmasked{Field: f.Field, Value: value}
+	s.render(w, r, http.StatusOK, "registry_person", s.page(r, s.regPersonTitle(r, d), d))
+}
+
+func (s *Server) regKeyGroups(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, hidden, err := s.regMemberships(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"key_groups": regList(list, regKeyGroupJSON), "sensitive_hidden": hidden})
+}
+
+var errRegSensitive = xiangpei.Errorf(xiangpei.Forbidden, "registry.sensitive_forbidden",
+	"Veteran and disability status are sensitive: only officers with the registry or unmask duty record them.")
+
+func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regKeyGroupForm
+	var m xiangpei.KeyGroupMembership
+	if err = bind(r, &f); err == nil {
+		if g, gerr := s.db.KeyGroup(r.Context(), strings.TrimSpace(f.Group)); gerr == nil && g.Sensitive && !regSeesSensitive(a) {
+			err = errRegSensitive
+		}
+	}
+	if err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			m, err = tx.AddKeyGroup(a.Scope(), xiangpei.KeyGroupMembership{PersonID: id, Group: f.Group, Detail: f.Detail, Evidence: f.Evidence})
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.AddGroup = f }))
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusCreated, regKeyGroupJSON(m))
+		return
+	}
+	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "registry_keygroup_added")
+}
+
+func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "person")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mid, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regReasonForm
+	if err = bind(r, &f); err == nil {
+		// A membership the actor may not see cannot be removed by them either: it is not there for them.
+		var visible []xiangpei.KeyGroupMembership
+		if visible, _, err = s.regMemberships(r, id); err == nil &&
+			!slices.ContainsFunc(visible, func(m xiangpei.KeyGroupMembership) bool { return m.ID == mid }) {
+			err = xiangpei.ErrNotFound("Key group membership")
+		}
+	}
+	if err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error { return tx.RemoveKeyGroup(a.Scope(), id, mid, f.Reason) })
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.RemoveID, d.Remove = mid, f }))
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"removed": mid})
+		return
+	}
+	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "registry_keygroup_removed")
+}
+
+// ---- organisations ----
+
+type regOrgsData struct {
+	Q, Kind, Status string
+	Orgs            []xiangpei.Organisation
+	Places          map[string]string
+	Kinds           []xiangpei.OrgKind
+	Statuses        []xiangpei.CodeStatus
+	Pager           *regPager
+	Pending         int
+}
+
+var regCodeStatuses = []xiangpei.CodeStatus{xiangpei.CodeValid, xiangpei.CodePending, xiangpei.CodeConfirmed, xiangpei.CodeRejected}
+
+func (s *Server) regOrgs(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	q := r.URL.Query()
+	d := regOrgsData{Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Status: q.Get("status"),
+		Kinds: xiangpei.OrgKinds, Statuses: regCodeStatuses}
+	if !xiangpei.OrgKind(d.Kind).Valid() {
+		d.Kind = ""
+	}
+	if !slices.Contains(regCodeStatuses, xiangpei.CodeStatus(d.Status)) {
+		d.Status = ""
+	}
+	n, pg := regPageOf(r)
+	list, total, err := s.db.SearchOrgs(r.Context(), a.Scope(), d.Kind, d.Q, d.Status, pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"orgs": regList(list, regOrgJSON), "total": total,
+			"page": n, "per_page": registryPerPage})
+		return
+	}
+	d.Orgs, d.Pager = list, regPagerOf(r, n, total)
+	d.Places, _ = s.regPlaces(r)
+	if _, pending, err := s.db.PendingCodes(r.Context(), a.Scope(), store.Page{Limit: 1}); err == nil {
+		d.Pending = pending
+	}
+	s.render(w, r, http.StatusOK, "registry_orgs", s.page(r, s.msg.T(stateOf(r).lang, "registry.orgs_title"), d))
+}
+
+type regCodesData struct {
+	Orgs   []xiangpei.Organisation
+	Places map[string]string
+	Pager  *regPager
+}
+
+func (s *Server) regCodes(w http.ResponseWriter, r *http.Request) {
+	n, pg := regPageOf(r)
+	list, total, err := s.db.PendingCodes(r.Context(), actorOf(r).Scope(), pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"orgs": regList(list, regOrgJSON), "total": total,
+			"page": n, "per_page": registryPerPage})
+		return
+	}
+	places, _ := s.regPlaces(r)
+	d := regCodesData{Orgs: list, Places: places, Pager: regPagerOf(r, n, total)}
+	s.render(w, r, http.StatusOK, "registry_codes", s.page(r, s.msg.T(stateOf(r).lang, "registry.codes_title"), d))
+}
+
+// regOrgEdit is the form that changes an organisation. An empty phone keeps the current one
+// (which the page shows masked when it is a mobile number); clear_phone removes it.
+type regOrgEdit struct {
+	Name       string `json:"name"`
+	County     string `json:"county"`
+	Address    string `json:"address"`
+	Contact    string `json:"contact"`
+	Phone      string `json:"phone"`
+	ClearPhone bool   `json:"clear_phone"`
+	Capacity   int    `json:"capacity"`
+	Version    int64  `json:"version"`
+}
+
+type regDecisionForm struct {
+	Decision string `json:"decision"` // "confirm" or "reject"
+	Reason   string `json:"reason"`
+	Version  int64  `json:"version"`
+}
+
+type regScopeForm struct {
+	OccupationCode string `json:"occupation_code"`
+	Level          string `json:"level"`
+}
+
+type regVenueForm struct {
+	Name    string  `json:"name"`
+	Address string  `json:"address"`
+	County  string  `json:"county"`
+	Lat     float64 `json:"lat"`
+	Lng     float64 `json:"lng"`
+}
+
+type regTeacherForm struct {
+	Name           string `json:"name"`
+	IDNumber       string `json:"id_number"`
+	Qualification  string `json:"qualification"`
+	OccupationCode string `json:"occupation_code"`
+	Level          string `json:"level"`
+	CertificateNo  string `json:"certificate_no"`
+}
+
+type regSanctionForm struct {
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason"`
+	Evidence string `json:"evidence"`
+	StartsOn string `json:"starts_on"`
+	EndsOn   string `json:"ends_on"`
+}
+
+// regScopeLine is an approved-scope entry with its names.
+type regScopeLine struct {
+	xiangpei.ScopeEntry
+	Occupation string
+	LevelName  string
+}
+
+// regSanctionLine is a sanction with whether it is in force today and who decided it.
+type regSanctionLine struct {
+	xiangpei.SanctionEntry
+	InForce   bool
+	DecidedBy string
+}
+
+type regOrgData struct {
+	Org         xiangpei.Organisation
+	Phone       string
+	PhoneMasked bool
+	CountyName  string
+	Places      map[string]string
+	Counties    []regOption
+	Levels      []regOption
+	LevelName   map[string]string
+	Scopes      []regScopeLine
+	Venues      []xiangpei.Venue
+	Teachers    []xiangpei.Teacher
+	Sanctions   []regSanctionLine
+	Ladder      []xiangpei.Sanction
+	Blocked     bool
+	Blocking    xiangpei.SanctionEntry
+	CanEdit     bool
+	Training    bool // not an employer: has an approved scope
+	Edit        regOrgEdit
+	Decision    regDecisionForm
+	AddScope    regScopeForm
+	RemoveID    int64
+	Remove      regReasonForm
+	AddVenue    regVenueForm
+	AddTeacher  regTeacherForm
+	AddSanction regSanctionForm
+}
+
+func (s *Server) regOrgData(r *http.Request, id int64) (regOrgData, error) {
+	a := actorOf(r)
+	sc := a.Scope()
+	ctx := r.Context()
+	o, err := s.db.Org(ctx, sc, id)
+	if err != nil {
+		return regOrgData{}, err
+	}
+	places, counties := s.regPlaces(r)
+	d := regOrgData{Org: o, Phone: regOrgPhone(o.Phone), CountyName: places[o.County], Places: places, Counties: counties,
+		LevelName: map[string]string{}, Ladder: xiangpei.SanctionLadder, CanEdit: regCanEdit(a),
+		Training: o.Kind != xiangpei.OrgEmployer,
+		Edit: regOrgEdit{Name: o.Name, County: o.County, Address: o.Address, Contact: o.Contact, Capacity: o.Capacity,
+			Version: o.Version},
+		Decision:    regDecisionForm{Version: o.Version},
+		AddVenue:    regVenueForm{County: o.County},
+		AddSanction: regSanctionForm{StartsOn: s.now().In(shanghai).Format(time.DateOnly)}}
+	d.PhoneMasked = d.Phone != o.Phone
+	if !d.PhoneMasked {
+		d.Edit.Phone = o.Phone
+	}
+	levels, err := s.db.ListSkillLevels(ctx)
+	if err != nil {
+		return regOrgData{}, err
+	}
+	for _, l := range levels {
+		name := l.NameZh
+		if regEnglish(r) {
+			name = l.NameEn
+		}
+		d.LevelName[l.Code] = name
+		d.Levels = append(d.Levels, regOption{Value: l.Code, Label: name})
+	}
+	scopes, err := s.db.Scopes(ctx, sc, id)
+	if err != nil {
+		return regOrgData{}, err
+	}
+	for _, e := range scopes {
+		line := regScopeLine{ScopeEntry: e, LevelName: d.LevelName[e.Level]}
+		if occ, err := s.db.Occupation(ctx, e.OccupationCode); err == nil {
+			line.Occupation = occ.Name
+		}
+		d.Scopes = append(d.Scopes, line)
+	}
+	if d.Venues, err = s.db.Venues(ctx, sc, id); err != nil {
+		return regOrgData{}, err
+	}
+	if d.Teachers, err = s.db.Teachers(ctx, sc, id); err != nil {
+		return regOrgData{}, err
+	}
+	sanctions, err := s.db.Sanctions(ctx, sc, id)
+	if err != nil {
+		return regOrgData{}, err
+	}
+	now := s.now()
+	names := map[int64]string{}
+	for _, e := range sanctions {
+		line := regSanctionLine{SanctionEntry: e, DecidedBy: s.regAccountName(r, names, e.DecidedBy)}
+		if rec, err := e.Record(); err == nil {
+			line.InForce = rec.InForce(now)
+		}
+		d.Sanctions = append(d.Sanctions, line)
+	}
+	if d.Blocked, d.Blocking, err = s.db.OrgBlocked(ctx, id, now); err != nil {
+		return regOrgData{}, err
+	}
+	return d, nil
+}
+
+func (s *Server) regOrgTitle(r *http.Request, d regOrgData) string {
+	return s.msg.T(stateOf(r).lang, "registry.org_title", d.Org.Name)
+}
+
+// regOrgAgain shows an organisation's page again after a failed form, changed by f.
+func (s *Server) regOrgAgain(r *http.Request, id int64, f func(d *regOrgData)) func(p *Page) (string, error) {
+	return func(p *Page) (string, error) {
+		d, err := s.regOrgData(r, id)
+		if err != nil {
+			return "", err
+		}
+		f(&d)
+		p.Title, p.Data = s.regOrgTitle(r, d), d
+		return "registry_org", nil
+	}
+}
+
+// regOrgDetailJSON is an organisation with everything the registry keeps about it.
+func (s *Server) regOrgDetailJSON(r *http.Request, sc xiangpei.Scope, id int64) (map[string]any, error) {
+	ctx := r.Context()
+	o, err := s.db.Org(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := s.db.Scopes(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	venues, err := s.db.Venues(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	teachers, err := s.db.Teachers(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	sanctions, err := s.db.Sanctions(ctx, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	blocked, blocking, err := s.db.OrgBlocked(ctx, id, now)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"org": regOrgJSON(o), "blocked": blocked, "blocking_sanction": nil,
+		"scopes": regList(scopes, regScopeJSON), "venues": regList(venues, regVenueJSON),
+		"teachers":  regList(teachers, regTeacherJSON),
+		"sanctions": regList(sanctions, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })}
+	if blocked {
+		out["blocking_sanction"] = regSanctionJSON(blocking, now)
+	}
+	return out, nil
+}
+
+func (s *Server) regOrg(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		out, err := s.regOrgDetailJSON(r, actorOf(r).Scope(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	d, err := s.regOrgData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "registry_org", s.page(r, s.regOrgTitle(r, d), d))
+}
+
+// regOwnOrg lets an organisation's staff read their own organisation.
+func (s *Server) regOwnOrg(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	out, err := s.regOrgDetailJSON(r, a.Scope(), a.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// regOrgDone answers a successful change of an organisation: JSON on the API, back to the
+// organisation's page in the browser.
+func regOrgDone(w http.ResponseWriter, r *http.Request, id int64, status int, v any, done string) {
+	if stateOf(r).api {
+		writeJSON(w, status, v)
+		return
+	}
+	redirect(w, r, "/registry/orgs/"+strconv.FormatInt(id, 10), done)
+}
+
+func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regOrgEdit
+	var o xiangpei.Organisation
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			cur, err := tx.Org(a.Scope(), id)
+			if err != nil {
+				return err
+			}
+			phone := strings.TrimSpace(f.Phone)
+			if phone == "" && !f.ClearPhone {
+				phone = cur.Phone
+			}
+			in := xiangpei.OrgInput{Kind: string(cur.Kind), Name: f.Name, County: f.County, Address: f.Address,
+				Contact: f.Contact, Phone: phone, Capacity: f.Capacity}
+			next, err := cur.Edit(in, s.knownCounty(r))
+			if err != nil {
+				return err
+			}
+			o, err = tx.UpdateOrg(a.Scope(), next, f.Version)
+			return err
+		})
+	}
+	if err != nil {
+		f.Phone = "" // never echo a number back that the page would otherwise mask
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.Edit = f }))
+		return
+	}
+	if !stateOf(r).api && !a.Scope().Covers(o.County) {
+		redirect(w, r, "/registry/orgs", "registry_org_moved")
+		return
+	}
+	regOrgDone(w, r, id, http.StatusOK, regOrgJSON(o), "saved")
+}
+
+func (s *Server) regConfirmCode(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regDecisionForm
+	var o xiangpei.Organisation
+	if err = bind(r, &f); err == nil && f.Decision != "confirm" && f.Decision != "reject" {
+		err = xiangpei.Errorf(xiangpei.Invalid, "registry.code_decision", "Choose whether the credit code is confirmed or rejected.")
+	}
+	if err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			o, err = tx.ConfirmCreditCode(a.Scope(), id, f.Version, f.Decision == "confirm", f.Reason)
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.Decision = f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusOK, regOrgJSON(o), "registry_code_"+f.Decision)
+}
+
+func (s *Server) regScopes(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.db.Scopes(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scopes": regList(list, regScopeJSON)})
+}
+
+func (s *Server) regAddScope(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regScopeForm
+	var e xiangpei.ScopeEntry
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			e, err = tx.AddScope(a.Scope(), xiangpei.ScopeEntry{OrgID: id, OccupationCode: f.OccupationCode, Level: f.Level})
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddScope = f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusCreated, regScopeJSON(e), "registry_scope_added")
+}
+
+func (s *Server) regRemoveScope(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	eid, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regReasonForm
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error { return tx.RemoveScope(a.Scope(), id, eid, f.Reason) })
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.RemoveID, d.Remove = eid, f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusOK, map[string]any{"removed": eid}, "registry_scope_removed")
+}
+
+func (s *Server) regVenues(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.db.Venues(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"venues": regList(list, regVenueJSON)})
+}
+
+func (s *Server) regAddVenue(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regVenueForm
+	var v xiangpei.Venue
+	if err = bind(r, &f); err == nil {
+		v, err = xiangpei.Venue{OrgID: id, Name: f.Name, Address: f.Address, County: f.County, Lat: f.Lat, Lng: f.Lng}.
+			Validate(s.knownCounty(r))
+	}
+	if err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			v, err = tx.AddVenue(a.Scope(), v)
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddVenue = f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusCreated, regVenueJSON(v), "registry_venue_added")
+}
+
+func (s *Server) regTeachers(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.db.Teachers(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"teachers": regList(list, regTeacherJSON)})
+}
+
+func (s *Server) regAddTeacher(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regTeacherForm
+	var t xiangpei.Teacher
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			t, err = tx.AddTeacher(a.Scope(), xiangpei.Teacher{OrgID: id, Name: f.Name, IDNumber: xiangpei.IDNumber(f.IDNumber),
+				Qualification: f.Qualification, OccupationCode: f.OccupationCode, Level: f.Level, CertificateNo: f.CertificateNo})
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddTeacher = f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusCreated, regTeacherJSON(t), "registry_teacher_added")
+}
+
+func (s *Server) regSanctions(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.db.Sanctions(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	blocked, _, err := s.db.OrgBlocked(r.Context(), id, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"blocked": blocked,
+		"sanctions": regList(list, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })})
+}
+
+func (s *Server) regAddSanction(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actorOf(r)
+	var f regSanctionForm
+	var e xiangpei.SanctionEntry
+	if err = bind(r, &f); err == nil {
+		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+			var err error
+			e, err = tx.AddSanction(a.Scope(), xiangpei.SanctionEntry{OrgID: id, Kind: xiangpei.Sanction(strings.TrimSpace(f.Kind)),
+				Reason: f.Reason, Evidence: f.Evidence, StartsOn: f.StartsOn, EndsOn: f.EndsOn})
+			return err
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddSanction = f }))
+		return
+	}
+	regOrgDone(w, r, id, http.StatusCreated, regSanctionJSON(e, s.now()), "registry_sanction_added")
+}
