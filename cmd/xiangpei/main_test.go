@@ -131,4 +131,3 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("unknown command: %v", err)
 	}
 }
-
