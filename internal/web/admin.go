@@ -186,7 +186,7 @@ func adminInvalid(key, text string, args ...any) error {
 func adminReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n < 4 || n > 500 {
-		return reason, adminInvalid("admin.reason", "Give the reason (4 to 500 characters); it is recorded.")
+		return reason, adminInvalid("admin.reason_invalid", "Give the reason (4 to 500 characters); it is recorded.")
 	}
 	return reason, nil
 }
@@ -462,7 +462,7 @@ func (s *Server) adminAccountInput(r *http.Request, f adminAccountForm) (xiangpe
 			return in, err
 		}
 		if o.Kind != kind {
-			return in, adminInvalid("admin.org_kind", "%v is not an organisation of the kind this role works for.", o.Name)
+			return in, adminInvalid("admin.org_wrong_kind", "%v is not an organisation of the kind this role works for.", o.Name)
 		}
 	}
 	return in, nil
@@ -1806,7 +1806,7 @@ func (s *Server) adminSetProfile(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	p := xiangpei.PasswordProfile(strings.TrimSpace(f.Profile))
 	if err == nil && !p.Valid() {
-		err = adminInvalid("admin.profile", "Choose the ASVS profile or the government profile.")
+		err = adminInvalid("admin.profile_unknown", "Choose the ASVS profile or the government profile.")
 	}
 	if err == nil {
 		err = s.adminTx(r, func(tx *store.Tx) error { return tx.SetSetting(store.SettingPasswordProfile, string(p), false) })
