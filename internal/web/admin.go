@@ -1343,9 +1343,12 @@ func (s *Server) adminSaveKeyGroup(w http.ResponseWriter, r *http.Request) {
 		f.Version = 0
 	} else {
 		f.Code = code
-		if f.Version == 0 {
+		if f.Version == 0 && err == nil {
 			err = xiangpei.StaleVersion()
 		}
+	}
+	if err == nil && (strings.TrimSpace(f.DetailZh) == "") != (strings.TrimSpace(f.DetailEn) == "") {
+		err = adminInvalid("admin.key_group_detail_pair", "Name the detail in both Chinese and English, or in neither.")
 	}
 	if err == nil {
 		err = s.adminTx(r, func(tx *store.Tx) error {
@@ -1437,7 +1440,7 @@ func (s *Server) adminSaveSector(w http.ResponseWriter, r *http.Request) {
 		f.Version = 0
 	} else {
 		f.Code = code
-		if f.Version == 0 {
+		if f.Version == 0 && err == nil {
 			err = xiangpei.StaleVersion()
 		}
 	}

@@ -245,6 +245,35 @@ func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, rere
 	s.render(w, r, statusOf(err), name, p)
 }
 
+// regPersonParam reads the {person} of a request and checks that the person is within the
+// actor's scope before anything else, so that another region's person is a 404 whatever the
+// request carries; on failure it has answered.
+func (s *Server) regPersonParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := pathID(r, "person")
+	if err == nil {
+		_, err = s.db.Person(r.Context(), actorOf(r).Scope(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// regOrgParam reads the {org} of a request and checks that the organisation is within the
+// actor's scope first, like regPersonParam.
+func (s *Server) regOrgParam(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := pathID(r, "org")
+	if err == nil {
+		_, err = s.db.Org(r.Context(), actorOf(r).Scope(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // ---- persons ----
 
 type regPersonsData struct {
@@ -451,11 +480,11 @@ func (s *Server) regPersonAgain(r *http.Request, id int64, f func(d *regPersonDa
 }
 
 func (s *Server) regUpdatePerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "person")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	var f regPersonEdit
 	var p xiangpei.Person
 	if err = bind(r, &f); err == nil {
@@ -501,11 +530,11 @@ func (s *Server) regDoUpdatePerson(r *http.Request, id int64, f regPersonEdit) (
 }
 
 func (s *Server) regUnmask(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "person")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regUnmaskForm
 	var p xiangpei.Person
@@ -555,11 +584,11 @@ var errRegSensitive = xiangpei.Errorf(xiangpei.Forbidden, "registry.sensitive_fo
 	"Veteran and disability status are sensitive: only officers with the registry or unmask duty record them.")
 
 func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "person")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regKeyGroupForm
 	var m xiangpei.KeyGroupMembership
@@ -587,9 +616,8 @@ func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "person")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
 		return
 	}
 	mid, err := pathID(r, "id")
@@ -948,11 +976,11 @@ func regOrgDone(w http.ResponseWriter, r *http.Request, id int64, status int, v 
 }
 
 func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regOrgEdit
 	var o xiangpei.Organisation
@@ -989,11 +1017,11 @@ func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regConfirmCode(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regDecisionForm
 	var o xiangpei.Organisation
@@ -1029,11 +1057,11 @@ func (s *Server) regScopes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regAddScope(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regScopeForm
 	var e xiangpei.ScopeEntry
@@ -1052,9 +1080,8 @@ func (s *Server) regAddScope(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regRemoveScope(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
 	eid, err := pathID(r, "id")
@@ -1089,11 +1116,11 @@ func (s *Server) regVenues(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regAddVenue(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regVenueForm
 	var v xiangpei.Venue
@@ -1130,11 +1157,11 @@ func (s *Server) regTeachers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regAddTeacher(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regTeacherForm
 	var t xiangpei.Teacher
@@ -1175,11 +1202,11 @@ func (s *Server) regSanctions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) regAddSanction(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
 		return
 	}
+	var err error
 	a := actorOf(r)
 	var f regSanctionForm
 	var e xiangpei.SanctionEntry
