@@ -362,7 +362,7 @@ func TestBrowserAdminCreatesInstitution(t *testing.T) {
 	j.fill("#code", totp)
 	j.submit(`form[action="/login/totp"] button[type=submit]`)
 	j.wantPath("/")
-	j.wantText("main", "系统管理员")
+	j.wantText("main", "系统管理员") // the badge of the sysadmin duty
 	j.do("wait for the admin's quick links", chromedp.WaitVisible(chromedp.CSS(`main a[href="/admin/orgs/new"]`)))
 	j.shot("admin-home")
 
@@ -429,7 +429,8 @@ func TestBrowserAdminCreatesInstitution(t *testing.T) {
 	j.submit(`form[action="/account/password"] button[type=submit]`)
 	j.wantPath("/")
 	j.wantText("main", orgName, creditCode)
-	j.wantText("header .who", staffName)
+	// The header names the account by its login (Actor.Name), not its display name.
+	j.wantText("header .who", staffLogin, "培训机构")
 	j.shot("staff-home")
 }
 
@@ -623,4 +624,3 @@ func (b *syncBuffer) Len() int {
 	defer b.mu.Unlock()
 	return b.b.Len()
 }
-

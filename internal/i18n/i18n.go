@@ -82,8 +82,8 @@ func (c Catalogue) T(lang, key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	if len(args) == 0 {
-		return m
+	if len(args) == 0 || !strings.Contains(m, "%") {
+		return m // a message may leave out the values its English text names
 	}
 	return fmt.Sprintf(m, args...)
 }

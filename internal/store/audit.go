@@ -134,7 +134,7 @@ func (db *DB) ListAudit(ctx context.Context, s xiangpei.Scope, f AuditFilter) ([
 		f.Before = 1 << 62
 	}
 	if s.OrgID != 0 || s.PersonID != 0 {
-		return nil, xiangpei.Errorf(xiangpei.Forbidden, "forbidden", "You may not read the audit trail.")
+		return nil, xiangpei.Errorf(xiangpei.Forbidden, "error.forbidden", "You may not read the audit trail.")
 	}
 	sa := scopeOf(s)
 	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, account_id, account_name, action, object_type,
