@@ -429,8 +429,7 @@ func TestBrowserAdminCreatesInstitution(t *testing.T) {
 	j.submit(`form[action="/account/password"] button[type=submit]`)
 	j.wantPath("/")
 	j.wantText("main", orgName, creditCode)
-	// The header names the account by its login (Actor.Name), not its display name.
-	j.wantText("header .who", staffLogin, "培训机构")
+	j.wantText("header .who", staffName, "培训机构")
 	j.shot("staff-home")
 }
 

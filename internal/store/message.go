@@ -32,13 +32,13 @@ const (
 // CreateSMSCode stores a new code's digest, refusing when the phone was sent a code less than a
 // minute ago or too many in the last hour.
 func (tx *Tx) CreateSMSCode(phone, purpose, codeHash string) (SMSCode, error) {
-	var n int
-	var last sql.NullTime
-	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*), MAX(created_at) FROM sms_codes WHERE phone = $1 AND created_at > $2`,
-		phone, tx.Now.Add(-time.Hour)).Scan(&n, &last); err != nil {
+	var n, recent int
+	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*), COUNT(CASE WHEN created_at > $3 THEN 1 END)
+		FROM sms_codes WHERE phone = $1 AND created_at > $2`,
+		phone, tx.Now.Add(-time.Hour), tx.Now.Add(-SMSResendGap)).Scan(&n, &recent); err != nil {
 		return SMSCode{}, err
 	}
-	if n >= SMSPerHour || (last.Valid && tx.Now.Sub(last.Time) < SMSResendGap) {
+	if n >= SMSPerHour || recent > 0 {
 		return SMSCode{}, xiangpei.Errorf(xiangpei.RateLimited, "sms.too_often", "A code was sent to this phone a moment ago. Wait a minute before asking for another.")
 	}
 	c := SMSCode{ID: xiangpei.NewID(), Phone: phone, Purpose: purpose, CodeHash: codeHash, CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(SMSCodeTTL)}

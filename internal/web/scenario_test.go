@@ -65,8 +65,32 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts, clock: c, logs: logs}
+	e := &env{t: t, db: db, srv: srv, ts: ts, clock: c, logs: logs}
+	t.Cleanup(func() {
+		ts.Close()
+		e.checkLogs()
+	})
+	return e
+}
+
+var (
+	idLike    = regexp.MustCompile(`\b\d{17}[\dXx]\b`)
+	phoneLike = regexp.MustCompile(`\b1[3-9]\d{9}\b`)
+)
+
+// checkLogs fails the test when the server's log holds anything that looks like a full ID
+// number or a mobile number (QUALITY §3). Record ids are 18 digits too, so a candidate counts
+// as an ID number only when it passes the ID check.
+func (e *env) checkLogs() {
+	text := e.logs.String()
+	for _, m := range idLike.FindAllString(text, -1) {
+		if _, err := xiangpei.ParseIDNumber(m, time.Now()); err == nil {
+			e.t.Errorf("the log contains an ID number: %s", m)
+		}
+	}
+	if m := phoneLike.FindString(text); m != "" {
+		e.t.Errorf("the log contains a mobile number: %s", m)
+	}
 }
 
 // browser is a cookie-keeping client that does not follow redirects.
