@@ -35,7 +35,8 @@ const chromiumPath = "/usr/bin/chromium"
 const journeyTimeout = 60 * time.Second
 
 // journey is one browser walk through the platform: a server of its own on a fresh demo
-// database, a browser of its own, and a folder for its screenshots.
+// database, a tab in a browser context of its own (in the shared Chromium of testmain_test.go),
+// and a folder for its screenshots.
 type journey struct {
 	t      *testing.T
 	name   string

@@ -89,7 +89,7 @@ func TestCreateAndReadOrg(t *testing.T) {
 			t.Fatal(err)
 		}
 		regSameOrg(t, got, o)
-		_, err = db.Org(regCtx, regAll, o.ID+1)
+		_, err = db.Org(regCtx, regAll, 12345)
 		regWant(t, err, xiangpei.NotFound, "not_found")
 
 		// One credit code, one organisation: a second registration writes nothing.

@@ -129,7 +129,7 @@ func TestCreateAndReadPerson(t *testing.T) {
 		regSamePerson(t, got, p)
 
 		// A missing person is NotFound, never an empty person without an error.
-		_, err = db.Person(regCtx, regAll, p.ID+1)
+		_, err = db.Person(regCtx, regAll, 12345)
 		regWant(t, err, xiangpei.NotFound, "not_found")
 		_, err = db.PersonByIDNumber(regCtx, regAll, xiangpei.IDNumber(regIDB))
 		regWant(t, err, xiangpei.NotFound, "not_found")
@@ -403,7 +403,7 @@ func TestUpdatePerson(t *testing.T) {
 		}
 		_, err = db.Person(regCtx, regHetang.Scope(), a.ID)
 		regWant(t, err, xiangpei.NotFound, "not_found")
-		_, err = db.Person(regCtx, regAll, a.ID+1)
+		_, err = db.Person(regCtx, regAll, 12345)
 		regWant(t, err, xiangpei.NotFound, "not_found")
 	})
 }
@@ -482,7 +482,7 @@ func TestKeyGroups(t *testing.T) {
 		regWant(t, err, xiangpei.Invalid, "keygroup.unknown")
 		_, err = add(xiangpei.KeyGroupMembership{PersonID: a.ID, Group: "veteran"})
 		regWant(t, err, xiangpei.Invalid, "keygroup.evidence")
-		_, err = add(xiangpei.KeyGroupMembership{PersonID: a.ID + 1, Group: "veteran", Evidence: "退役证"})
+		_, err = add(xiangpei.KeyGroupMembership{PersonID: 12345, Group: "veteran", Evidence: "退役证"})
 		regWant(t, err, xiangpei.NotFound, "not_found")
 
 		list, err := db.KeyGroups(regCtx, s, a.ID)
@@ -498,7 +498,7 @@ func TestKeyGroups(t *testing.T) {
 			return db.Tx(regCtx, regHetang, func(tx *store.Tx) error { return tx.RemoveKeyGroup(s, personID, id, reason) })
 		}
 		regWant(t, remove(a.ID, m.ID, "错"), xiangpei.Invalid, "keygroup.remove_reason")
-		regWant(t, remove(a.ID, m.ID+1, "登记错误，撤销"), xiangpei.NotFound, "not_found")
+		regWant(t, remove(a.ID, 12345, "登记错误，撤销"), xiangpei.NotFound, "not_found")
 		b := regNewPerson(t, db, regIDB, "李小红", "13900001111", "430202")
 		regWant(t, remove(b.ID, m.ID, "登记错误，撤销"), xiangpei.NotFound, "not_found") // another person's membership
 		if err := remove(a.ID, m.ID, "登记错误，撤销"); err != nil {
