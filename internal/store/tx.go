@@ -71,3 +71,15 @@ func (tx *Tx) execVersioned(what, exists string, id any, query string, args ...a
 }
 
 func (tx *Tx) q() querier { return tx.tx }
+
+// Do runs fn in a transaction like DB.Tx and returns the value fn made, so that callers need
+// no variable outside the closure.
+func Do[T any](ctx context.Context, db *DB, actor xiangpei.Actor, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.Tx(ctx, actor, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -152,47 +153,6 @@ func regSanctionJSON(e xiangpei.SanctionEntry, now time.Time) map[string]any {
 		"in_force": inForce, "blocks": e.Kind.Blocks()}
 }
 
-// regList turns a slice into a JSON list that is [] rather than null when empty.
-func regList[T any](in []T, f func(T) map[string]any) []map[string]any {
-	out := make([]map[string]any, 0, len(in))
-	for _, x := range in {
-		out = append(out, f(x))
-	}
-	return out
-}
-
-// regPager is the pager of a registry list, read by the "pager" template part.
-type regPager struct {
-	Page, Pages, Total int
-	Prev, Next         string
-}
-
-func regPagerOf(r *http.Request, page, total int) *regPager {
-	pages := (total + registryPerPage - 1) / registryPerPage
-	if pages < 1 {
-		pages = 1
-	}
-	p := &regPager{Page: page, Pages: pages, Total: total}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Del("done")
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	if page > 1 {
-		p.Prev = link(page - 1)
-	}
-	if page < pages {
-		p.Next = link(page + 1)
-	}
-	return p
-}
-
-func regPageOf(r *http.Request) (int, store.Page) {
-	n := pageNumber(r)
-	return n, store.Page{Offset: (n - 1) * registryPerPage, Limit: registryPerPage}
-}
-
 // regOption is one choice of a select list.
 type regOption struct {
 	Value, Label string
@@ -225,24 +185,14 @@ func (s *Server) regPlaces(r *http.Request) (map[string]string, []regOption) {
 
 func regEnglish(r *http.Request) bool { return stateOf(r).lang == "en" }
 
-// regFail answers a failed action: on the API, and for a missing object or a refusal, as an
-// error; in the browser otherwise by showing the same page again with the message and what
-// the user typed, through rerender.
-func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, rerender func(p *Page) (string, error)) {
-	k := xiangpei.ErrorKind(err)
-	if stateOf(r).api || k == xiangpei.NotFound || k == xiangpei.Forbidden || k == xiangpei.Internal ||
-		k == xiangpei.Unauthorized || k == xiangpei.TooLarge {
-		s.fail(w, r, err)
-		return
+// regFail answers a failed registry form: a missing object or a refusal is an error page
+// (there is nothing the person could correct on the form); anything else shows the page again
+// through formError.
+func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, again func(p *Page) (string, error)) {
+	if k := xiangpei.ErrorKind(err); k == xiangpei.NotFound || k == xiangpei.Forbidden {
+		again = nil
 	}
-	p := s.page(r, "", nil)
-	name, lerr := rerender(p)
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	p.Error = s.msg.Error(stateOf(r).lang, err)
-	s.render(w, r, statusOf(err), name, p)
+	s.formError(w, r, err, again)
 }
 
 // regPersonParam reads the {person} of a request and checks that the person is within the
@@ -280,25 +230,25 @@ type regPersonsData struct {
 	Q       string
 	Persons []xiangpei.Person
 	Places  map[string]string
-	Pager   *regPager
+	Pager   *pager
 }
 
 func (s *Server) regPersons(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	n, pg := regPageOf(r)
+	n, pg := listPage(r, registryPerPage)
 	list, total, err := s.db.SearchPersons(r.Context(), a.Scope(), q, pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"persons": regList(list, regPersonJSON), "total": total,
+		writeJSON(w, http.StatusOK, map[string]any{"persons": jsonList(list, regPersonJSON), "total": total,
 			"page": n, "per_page": registryPerPage})
 		return
 	}
 	places, _ := s.regPlaces(r)
-	d := regPersonsData{Q: q, Persons: list, Places: places, Pager: regPagerOf(r, n, total)}
+	d := regPersonsData{Q: q, Persons: list, Places: places, Pager: pagerOf(r, n, total, registryPerPage)}
 	s.render(w, r, http.StatusOK, "registry_persons", s.page(r, s.msg.T(stateOf(r).lang, "registry.persons_title"), d))
 }
 
@@ -454,7 +404,7 @@ func (s *Server) regPerson(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"person": regPersonJSON(p), "key_groups": regList(list, regKeyGroupJSON),
+		writeJSON(w, http.StatusOK, map[string]any{"person": regPersonJSON(p), "key_groups": jsonList(list, regKeyGroupJSON),
 			"sensitive_hidden": hidden})
 		return
 	}
@@ -503,16 +453,14 @@ func (s *Server) regUpdatePerson(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/registry/persons", "registry_person_moved")
 		return
 	}
-	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "saved")
+	redirect(w, r, regPersonPath(id), "saved")
 }
 
 func (s *Server) regDoUpdatePerson(r *http.Request, id int64, f regPersonEdit) (xiangpei.Person, error) {
-	a := actorOf(r)
-	var out xiangpei.Person
-	err := s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+	return change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.Person, error) {
 		cur, err := tx.Person(a.Scope(), id)
 		if err != nil {
-			return err
+			return cur, err
 		}
 		phone := strings.TrimSpace(f.Phone)
 		if phone == "" {
@@ -521,12 +469,10 @@ func (s *Server) regDoUpdatePerson(r *http.Request, id int64, f regPersonEdit) (
 		c, err := xiangpei.PersonChange{Phone: phone, Household: f.Household, County: f.County, Employment: f.Employment}.
 			Validate(s.knownCounty(r))
 		if err != nil {
-			return err
+			return cur, err
 		}
-		out, err = tx.UpdatePerson(a.Scope(), id, f.Version, c.Phone, c.Household, c.County, c.Employment)
-		return err
+		return tx.UpdatePerson(a.Scope(), id, f.Version, c.Phone, c.Household, c.County, c.Employment)
 	})
-	return out, err
 }
 
 func (s *Server) regUnmask(w http.ResponseWriter, r *http.Request) {
@@ -535,14 +481,11 @@ func (s *Server) regUnmask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	a := actorOf(r)
 	var f regUnmaskForm
 	var p xiangpei.Person
 	if err = bind(r, &f); err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			p, err = tx.LogUnmask(a.Scope(), id, f.Field, f.Reason)
-			return err
+		p, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.Person, error) {
+			return tx.LogUnmask(a.Scope(), id, f.Field, f.Reason)
 		})
 	}
 	if err != nil {
@@ -577,7 +520,7 @@ func (s *Server) regKeyGroups(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"key_groups": regList(list, regKeyGroupJSON), "sensitive_hidden": hidden})
+	writeJSON(w, http.StatusOK, map[string]any{"key_groups": jsonList(list, regKeyGroupJSON), "sensitive_hidden": hidden})
 }
 
 var errRegSensitive = xiangpei.Errorf(xiangpei.Forbidden, "registry.sensitive_forbidden",
@@ -598,10 +541,8 @@ func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			m, err = tx.AddKeyGroup(a.Scope(), xiangpei.KeyGroupMembership{PersonID: id, Group: f.Group, Detail: f.Detail, Evidence: f.Evidence})
-			return err
+		m, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.KeyGroupMembership, error) {
+			return tx.AddKeyGroup(a.Scope(), xiangpei.KeyGroupMembership{PersonID: id, Group: f.Group, Detail: f.Detail, Evidence: f.Evidence})
 		})
 	}
 	if err != nil {
@@ -612,7 +553,7 @@ func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, regKeyGroupJSON(m))
 		return
 	}
-	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "registry_keygroup_added")
+	redirect(w, r, regPersonPath(id), "registry_keygroup_added")
 }
 
 func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
@@ -646,7 +587,7 @@ func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"removed": mid})
 		return
 	}
-	redirect(w, r, "/registry/persons/"+strconv.FormatInt(id, 10), "registry_keygroup_removed")
+	redirect(w, r, regPersonPath(id), "registry_keygroup_removed")
 }
 
 // ---- organisations ----
@@ -657,7 +598,7 @@ type regOrgsData struct {
 	Places          map[string]string
 	Kinds           []xiangpei.OrgKind
 	Statuses        []xiangpei.CodeStatus
-	Pager           *regPager
+	Pager           *pager
 	Pending         int
 }
 
@@ -674,18 +615,18 @@ func (s *Server) regOrgs(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(regCodeStatuses, xiangpei.CodeStatus(d.Status)) {
 		d.Status = ""
 	}
-	n, pg := regPageOf(r)
+	n, pg := listPage(r, registryPerPage)
 	list, total, err := s.db.SearchOrgs(r.Context(), a.Scope(), d.Kind, d.Q, d.Status, pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"orgs": regList(list, regOrgJSON), "total": total,
+		writeJSON(w, http.StatusOK, map[string]any{"orgs": jsonList(list, regOrgJSON), "total": total,
 			"page": n, "per_page": registryPerPage})
 		return
 	}
-	d.Orgs, d.Pager = list, regPagerOf(r, n, total)
+	d.Orgs, d.Pager = list, pagerOf(r, n, total, registryPerPage)
 	d.Places, _ = s.regPlaces(r)
 	if _, pending, err := s.db.PendingCodes(r.Context(), a.Scope(), store.Page{Limit: 1}); err == nil {
 		d.Pending = pending
@@ -696,23 +637,23 @@ func (s *Server) regOrgs(w http.ResponseWriter, r *http.Request) {
 type regCodesData struct {
 	Orgs   []xiangpei.Organisation
 	Places map[string]string
-	Pager  *regPager
+	Pager  *pager
 }
 
 func (s *Server) regCodes(w http.ResponseWriter, r *http.Request) {
-	n, pg := regPageOf(r)
+	n, pg := listPage(r, registryPerPage)
 	list, total, err := s.db.PendingCodes(r.Context(), actorOf(r).Scope(), pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"orgs": regList(list, regOrgJSON), "total": total,
+		writeJSON(w, http.StatusOK, map[string]any{"orgs": jsonList(list, regOrgJSON), "total": total,
 			"page": n, "per_page": registryPerPage})
 		return
 	}
 	places, _ := s.regPlaces(r)
-	d := regCodesData{Orgs: list, Places: places, Pager: regPagerOf(r, n, total)}
+	d := regCodesData{Orgs: list, Places: places, Pager: pagerOf(r, n, total, registryPerPage)}
 	s.render(w, r, http.StatusOK, "registry_codes", s.page(r, s.msg.T(stateOf(r).lang, "registry.codes_title"), d))
 }
 
@@ -922,9 +863,9 @@ func (s *Server) regOrgDetailJSON(r *http.Request, sc xiangpei.Scope, id int64) 
 		return nil, err
 	}
 	out := map[string]any{"org": regOrgJSON(o), "blocked": blocked, "blocking_sanction": nil,
-		"scopes": regList(scopes, regScopeJSON), "venues": regList(venues, regVenueJSON),
-		"teachers":  regList(teachers, regTeacherJSON),
-		"sanctions": regList(sanctions, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })}
+		"scopes": jsonList(scopes, regScopeJSON), "venues": jsonList(venues, regVenueJSON),
+		"teachers":  jsonList(teachers, regTeacherJSON),
+		"sanctions": jsonList(sanctions, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })}
 	if blocked {
 		out["blocking_sanction"] = regSanctionJSON(blocking, now)
 	}
@@ -965,14 +906,47 @@ func (s *Server) regOwnOrg(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// regOrgDone answers a successful change of an organisation: JSON on the API, back to the
-// organisation's page in the browser.
-func regOrgDone(w http.ResponseWriter, r *http.Request, id int64, status int, v any, done string) {
-	if stateOf(r).api {
-		writeJSON(w, status, v)
+func regOrgPath(id int64) string { return "/registry/orgs/" + strconv.FormatInt(id, 10) }
+
+func regPersonPath(id int64) string { return "/registry/persons/" + strconv.FormatInt(id, 10) }
+
+// regOrgList answers the JSON list of one kind of record an organisation has.
+func regOrgList[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
+	list func(ctx context.Context, sc xiangpei.Scope, org int64) ([]T, error), toJSON func(T) map[string]any) {
+	id, err := pathID(r, "org")
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/registry/orgs/"+strconv.FormatInt(id, 10), done)
+	items, err := list(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{name: jsonList(items, toJSON)})
+}
+
+// regOrgForm runs one of the forms that add a record to an organisation: the organisation is
+// looked up in the actor's scope first (another region's is a 404 whatever the form says), the
+// form is read, add makes the change in one transaction, and the answer is the record's JSON
+// (201) or the organisation's page again with keep putting back what was typed.
+func regOrgForm[F, T any](s *Server, w http.ResponseWriter, r *http.Request, done string, keep func(d *regOrgData, f F),
+	add func(tx *store.Tx, sc xiangpei.Scope, org int64, f F) (T, error), toJSON func(T) map[string]any) {
+	id, ok := s.regOrgParam(w, r)
+	if !ok {
+		return
+	}
+	var f F
+	err := bind(r, &f)
+	var out T
+	if err == nil {
+		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (T, error) { return add(tx, a.Scope(), id, f) })
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { keep(d, f) }))
+		return
+	}
+	answer(w, r, http.StatusCreated, toJSON(out), regOrgPath(id), done)
 }
 
 func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
@@ -981,14 +955,13 @@ func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	a := actorOf(r)
 	var f regOrgEdit
 	var o xiangpei.Organisation
 	if err = bind(r, &f); err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
+		o, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.Organisation, error) {
 			cur, err := tx.Org(a.Scope(), id)
 			if err != nil {
-				return err
+				return cur, err
 			}
 			phone := strings.TrimSpace(f.Phone)
 			if phone == "" && !f.ClearPhone {
@@ -998,10 +971,9 @@ func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
 				Contact: f.Contact, Phone: phone, Capacity: f.Capacity}
 			next, err := cur.Edit(in, s.knownCounty(r))
 			if err != nil {
-				return err
+				return cur, err
 			}
-			o, err = tx.UpdateOrg(a.Scope(), next, f.Version)
-			return err
+			return tx.UpdateOrg(a.Scope(), next, f.Version)
 		})
 	}
 	if err != nil {
@@ -1009,11 +981,11 @@ func (s *Server) regUpdateOrg(w http.ResponseWriter, r *http.Request) {
 		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.Edit = f }))
 		return
 	}
-	if !stateOf(r).api && !a.Scope().Covers(o.County) {
+	if !stateOf(r).api && !actorOf(r).Scope().Covers(o.County) {
 		redirect(w, r, "/registry/orgs", "registry_org_moved")
 		return
 	}
-	regOrgDone(w, r, id, http.StatusOK, regOrgJSON(o), "saved")
+	answer(w, r, http.StatusOK, regOrgJSON(o), regOrgPath(id), "saved")
 }
 
 func (s *Server) regConfirmCode(w http.ResponseWriter, r *http.Request) {
@@ -1022,61 +994,32 @@ func (s *Server) regConfirmCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	a := actorOf(r)
 	var f regDecisionForm
 	var o xiangpei.Organisation
 	if err = bind(r, &f); err == nil && f.Decision != "confirm" && f.Decision != "reject" {
 		err = xiangpei.Errorf(xiangpei.Invalid, "registry.code_decision", "Choose whether the credit code is confirmed or rejected.")
 	}
 	if err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			o, err = tx.ConfirmCreditCode(a.Scope(), id, f.Version, f.Decision == "confirm", f.Reason)
-			return err
+		o, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.Organisation, error) {
+			return tx.ConfirmCreditCode(a.Scope(), id, f.Version, f.Decision == "confirm", f.Reason)
 		})
 	}
 	if err != nil {
 		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.Decision = f }))
 		return
 	}
-	regOrgDone(w, r, id, http.StatusOK, regOrgJSON(o), "registry_code_"+f.Decision)
+	answer(w, r, http.StatusOK, regOrgJSON(o), regOrgPath(id), "registry_code_"+f.Decision)
 }
 
 func (s *Server) regScopes(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.db.Scopes(r.Context(), actorOf(r).Scope(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"scopes": regList(list, regScopeJSON)})
+	regOrgList(s, w, r, "scopes", s.db.Scopes, regScopeJSON)
 }
 
 func (s *Server) regAddScope(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.regOrgParam(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	a := actorOf(r)
-	var f regScopeForm
-	var e xiangpei.ScopeEntry
-	if err = bind(r, &f); err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			e, err = tx.AddScope(a.Scope(), xiangpei.ScopeEntry{OrgID: id, OccupationCode: f.OccupationCode, Level: f.Level})
-			return err
-		})
-	}
-	if err != nil {
-		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddScope = f }))
-		return
-	}
-	regOrgDone(w, r, id, http.StatusCreated, regScopeJSON(e), "registry_scope_added")
+	regOrgForm(s, w, r, "registry_scope_added", func(d *regOrgData, f regScopeForm) { d.AddScope = f },
+		func(tx *store.Tx, sc xiangpei.Scope, org int64, f regScopeForm) (xiangpei.ScopeEntry, error) {
+			return tx.AddScope(sc, xiangpei.ScopeEntry{OrgID: org, OccupationCode: f.OccupationCode, Level: f.Level})
+		}, regScopeJSON)
 }
 
 func (s *Server) regRemoveScope(w http.ResponseWriter, r *http.Request) {
@@ -1098,86 +1041,35 @@ func (s *Server) regRemoveScope(w http.ResponseWriter, r *http.Request) {
 		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.RemoveID, d.Remove = eid, f }))
 		return
 	}
-	regOrgDone(w, r, id, http.StatusOK, map[string]any{"removed": eid}, "registry_scope_removed")
+	answer(w, r, http.StatusOK, map[string]any{"removed": eid}, regOrgPath(id), "registry_scope_removed")
 }
 
 func (s *Server) regVenues(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.db.Venues(r.Context(), actorOf(r).Scope(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"venues": regList(list, regVenueJSON)})
+	regOrgList(s, w, r, "venues", s.db.Venues, regVenueJSON)
 }
 
 func (s *Server) regAddVenue(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.regOrgParam(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	a := actorOf(r)
-	var f regVenueForm
-	var v xiangpei.Venue
-	if err = bind(r, &f); err == nil {
-		v, err = xiangpei.Venue{OrgID: id, Name: f.Name, Address: f.Address, County: f.County, Lat: f.Lat, Lng: f.Lng}.
-			Validate(s.knownCounty(r))
-	}
-	if err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			v, err = tx.AddVenue(a.Scope(), v)
-			return err
-		})
-	}
-	if err != nil {
-		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddVenue = f }))
-		return
-	}
-	regOrgDone(w, r, id, http.StatusCreated, regVenueJSON(v), "registry_venue_added")
+	regOrgForm(s, w, r, "registry_venue_added", func(d *regOrgData, f regVenueForm) { d.AddVenue = f },
+		func(tx *store.Tx, sc xiangpei.Scope, org int64, f regVenueForm) (xiangpei.Venue, error) {
+			v, err := xiangpei.Venue{OrgID: org, Name: f.Name, Address: f.Address, County: f.County, Lat: f.Lat, Lng: f.Lng}.
+				Validate(s.knownCounty(r))
+			if err != nil {
+				return v, err
+			}
+			return tx.AddVenue(sc, v)
+		}, regVenueJSON)
 }
 
 func (s *Server) regTeachers(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "org")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.db.Teachers(r.Context(), actorOf(r).Scope(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"teachers": regList(list, regTeacherJSON)})
+	regOrgList(s, w, r, "teachers", s.db.Teachers, regTeacherJSON)
 }
 
 func (s *Server) regAddTeacher(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.regOrgParam(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	a := actorOf(r)
-	var f regTeacherForm
-	var t xiangpei.Teacher
-	if err = bind(r, &f); err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			t, err = tx.AddTeacher(a.Scope(), xiangpei.Teacher{OrgID: id, Name: f.Name, IDNumber: xiangpei.IDNumber(f.IDNumber),
+	regOrgForm(s, w, r, "registry_teacher_added", func(d *regOrgData, f regTeacherForm) { d.AddTeacher = f },
+		func(tx *store.Tx, sc xiangpei.Scope, org int64, f regTeacherForm) (xiangpei.Teacher, error) {
+			return tx.AddTeacher(sc, xiangpei.Teacher{OrgID: org, Name: f.Name, IDNumber: xiangpei.IDNumber(f.IDNumber),
 				Qualification: f.Qualification, OccupationCode: f.OccupationCode, Level: f.Level, CertificateNo: f.CertificateNo})
-			return err
-		})
-	}
-	if err != nil {
-		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddTeacher = f }))
-		return
-	}
-	regOrgDone(w, r, id, http.StatusCreated, regTeacherJSON(t), "registry_teacher_added")
+		}, regTeacherJSON)
 }
 
 func (s *Server) regSanctions(w http.ResponseWriter, r *http.Request) {
@@ -1198,29 +1090,14 @@ func (s *Server) regSanctions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"blocked": blocked,
-		"sanctions": regList(list, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })})
+		"sanctions": jsonList(list, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })})
 }
 
 func (s *Server) regAddSanction(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.regOrgParam(w, r)
-	if !ok {
-		return
-	}
-	var err error
-	a := actorOf(r)
-	var f regSanctionForm
-	var e xiangpei.SanctionEntry
-	if err = bind(r, &f); err == nil {
-		err = s.db.Tx(r.Context(), a, func(tx *store.Tx) error {
-			var err error
-			e, err = tx.AddSanction(a.Scope(), xiangpei.SanctionEntry{OrgID: id, Kind: xiangpei.Sanction(strings.TrimSpace(f.Kind)),
+	now := s.now()
+	regOrgForm(s, w, r, "registry_sanction_added", func(d *regOrgData, f regSanctionForm) { d.AddSanction = f },
+		func(tx *store.Tx, sc xiangpei.Scope, org int64, f regSanctionForm) (xiangpei.SanctionEntry, error) {
+			return tx.AddSanction(sc, xiangpei.SanctionEntry{OrgID: org, Kind: xiangpei.Sanction(strings.TrimSpace(f.Kind)),
 				Reason: f.Reason, Evidence: f.Evidence, StartsOn: f.StartsOn, EndsOn: f.EndsOn})
-			return err
-		})
-	}
-	if err != nil {
-		s.regFail(w, r, err, s.regOrgAgain(r, id, func(d *regOrgData) { d.AddSanction = f }))
-		return
-	}
-	regOrgDone(w, r, id, http.StatusCreated, regSanctionJSON(e, s.now()), "registry_sanction_added")
+		}, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })
 }

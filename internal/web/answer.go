@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"xiangpei"
+	"xiangpei/internal/store"
+)
+
+// How a page action answers. Every change a screen makes is also a JSON call on the same
+// handler: success is JSON on the API and a redirect with a success message in the browser;
+// failure is an error on the API and, in the browser, the form's own page shown again with the
+// message and what the person typed. List pages share one pager.
+
+// answer reports a successful change: v as JSON with status on the API, a redirect to `to`
+// with the success message done.<done> in the browser (POST → redirect → GET).
+func answer(w http.ResponseWriter, r *http.Request, status int, v any, to, done string) {
+	if stateOf(r).api {
+		writeJSON(w, status, v)
+		return
+	}
+	redirect(w, r, to, done)
+}
+
+// formError reports a failed change. On the API, when there is no form page to go back to
+// (again is nil), or when the failure is not about the input (internal, unauthorised, too
+// large), it is an error answer. Otherwise again builds the form's page — with what the person
+// typed — and it is shown with the message and the error's status. If the page itself cannot
+// be built, the original error is answered.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, again func(p *Page) (string, error)) {
+	switch xiangpei.ErrorKind(err) {
+	case xiangpei.Internal, xiangpei.Unauthorized, xiangpei.TooLarge:
+		again = nil
+	}
+	st := stateOf(r)
+	if st.api || again == nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(r, "", nil)
+	name, perr := again(p)
+	if perr != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Error = s.msg.Error(st.lang, err)
+	s.render(w, r, statusOf(err), name, p)
+}
+
+// change runs fn in one transaction on behalf of the request's actor and returns what fn made.
+func change[T any](s *Server, r *http.Request, fn func(tx *store.Tx, a xiangpei.Actor) (T, error)) (T, error) {
+	a := actorOf(r)
+	return store.Do(r.Context(), s.db, a, func(tx *store.Tx) (T, error) { return fn(tx, a) })
+}
+
+// jsonList turns a slice into a JSON list that is [] rather than null when empty.
+func jsonList[T any](in []T, f func(T) map[string]any) []map[string]any {
+	out := make([]map[string]any, 0, len(in))
+	for _, x := range in {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+// pager is one page of a server-paged list, in the shape the "pager" template part reads.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string
+}
+
+// listPage reads ?page= into the page number and the store's page of size rows.
+func listPage(r *http.Request, size int) (int, store.Page) {
+	n := pageNumber(r)
+	return n, store.Page{Offset: (n - 1) * size, Limit: size}
+}
+
+// pagerOf builds the pager of page n of a list of total rows, size to a page; its links keep
+// the list's filters.
+func pagerOf(r *http.Request, n, total, size int) *pager {
+	pages := max(1, (total+size-1)/size)
+	p := &pager{Page: n, Pages: pages, Total: total}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Del("done")
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if n > 1 {
+		p.Prev = link(min(n-1, pages))
+	}
+	if n < pages {
+		p.Next = link(n + 1)
+	}
+	return p
+}
