@@ -222,6 +222,11 @@ func skillLevels(ctx context.Context, q querier) ([]SkillLevel, error) {
 	return out, rows.Err()
 }
 
+// SkillLevel finds a skill level by its code.
+func (db *DB) SkillLevel(ctx context.Context, code string) (SkillLevel, error) {
+	return skillLevel(ctx, db.read, code)
+}
+
 func skillLevel(ctx context.Context, q querier, code string) (SkillLevel, error) {
 	var l SkillLevel
 	err := q.QueryRowContext(ctx, `SELECT code, name_zh, name_en, rank, version FROM skill_levels WHERE code = $1`, code).
@@ -283,6 +288,11 @@ func (db *DB) ListSectors(ctx context.Context) ([]Sector, error) {
 	return out, rows.Err()
 }
 
+// Sector finds a key sector by its code.
+func (db *DB) Sector(ctx context.Context, code string) (Sector, error) {
+	return sector(ctx, db.read, code)
+}
+
 func sector(ctx context.Context, q querier, code string) (Sector, error) {
 	var s Sector
 	err := q.QueryRowContext(ctx, `SELECT code, name_zh, name_en, version FROM sectors WHERE code = $1`, code).
@@ -316,6 +326,11 @@ func (db *DB) ListSpecialActions(ctx context.Context, year int) ([]SpecialAction
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// SpecialAction finds a special action by its id.
+func (db *DB) SpecialAction(ctx context.Context, id int64) (SpecialAction, error) {
+	return specialAction(ctx, db.read, id)
 }
 
 func specialAction(ctx context.Context, q querier, id int64) (SpecialAction, error) {

@@ -112,70 +112,13 @@ func (s *Server) registerAdminRoutes() {
 
 const adminPageSize = 50
 
-// adminPager is one page of a server-paged list, in the shape the "pager" template reads.
-type adminPager struct {
-	Page, Pages, Total int
-	Prev, Next         string
-}
-
-func adminPaging(r *http.Request, total int) *adminPager {
-	page := pageNumber(r)
-	pages := max(1, (total+adminPageSize-1)/adminPageSize)
-	p := &adminPager{Page: page, Pages: pages, Total: total}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Del("done")
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	if page > 1 {
-		p.Prev = link(min(page-1, pages))
-	}
-	if page < pages {
-		p.Next = link(page + 1)
-	}
-	return p
-}
-
-func adminPageOf(r *http.Request) store.Page {
-	return store.Page{Offset: (pageNumber(r) - 1) * adminPageSize, Limit: adminPageSize}
-}
-
-// adminDone answers a successful change: v as JSON with status on the API, a redirect with a
-// success message in the browser.
-func adminDone(w http.ResponseWriter, r *http.Request, status int, v any, to, done string) {
-	if stateOf(r).api {
-		writeJSON(w, status, v)
-		return
-	}
-	redirect(w, r, to, done)
-}
-
-// adminFormError shows an error: as JSON on the API; in the browser on the form's own page,
-// rebuilt by build with what the user typed, or as the error page when the page itself
-// cannot be shown (the object does not exist).
-func (s *Server) adminFormError(w http.ResponseWriter, r *http.Request, err error, name string, build func() (*Page, error)) {
-	st := stateOf(r)
-	if st.api || build == nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, perr := build()
-	if perr != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p.Error = s.msg.Error(st.lang, err)
-	s.render(w, r, statusOf(err), name, p)
+func adminPage(r *http.Request) store.Page {
+	_, pg := listPage(r, adminPageSize)
+	return pg
 }
 
 func (s *Server) adminTitle(r *http.Request, key string) string {
 	return s.msg.T(stateOf(r).lang, key)
-}
-
-// adminTx runs a change on behalf of the signed-in administrator.
-func (s *Server) adminTx(r *http.Request, fn func(tx *store.Tx) error) error {
-	return s.db.Tx(r.Context(), actorOf(r), fn)
 }
 
 func adminInvalid(key, text string, args ...any) error {
@@ -285,7 +228,7 @@ type adminAccountsData struct {
 	Q        string
 	Roles    []xiangpei.Role
 	Accounts []adminAccountRow
-	Pager    *adminPager
+	Pager    *pager
 }
 
 func (s *Server) adminRows(r *http.Request, list []xiangpei.Account) []adminAccountRow {
@@ -316,7 +259,7 @@ func (s *Server) adminListAccounts(r *http.Request) ([]xiangpei.Account, int, st
 	if role != "" && !xiangpei.Role(role).Valid() {
 		role = ""
 	}
-	list, total, err := s.db.ListAccounts(r.Context(), role, text, adminPageOf(r))
+	list, total, err := s.db.ListAccounts(r.Context(), role, text, adminPage(r))
 	return list, total, role, text, err
 }
 
@@ -326,7 +269,7 @@ func (s *Server) adminShowAccounts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := adminAccountsData{Role: role, Q: text, Roles: xiangpei.Roles, Accounts: s.adminRows(r, list), Pager: adminPaging(r, total)}
+	d := adminAccountsData{Role: role, Q: text, Roles: xiangpei.Roles, Accounts: s.adminRows(r, list), Pager: pagerOf(r, pageNumber(r), total, adminPageSize)}
 	s.render(w, r, http.StatusOK, "admin_accounts", s.page(r, s.adminTitle(r, "admin.accounts_title"), d))
 }
 
@@ -336,10 +279,7 @@ func (s *Server) adminAPIAccounts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, a := range list {
-		out = append(out, s.adminAccountJSON(a))
-	}
+	out := jsonList(list, s.adminAccountJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": out, "total": total, "page": pageNumber(r), "page_size": adminPageSize})
 }
 
@@ -485,7 +425,7 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) {
 		var in xiangpei.AccountInput
 		if in, err = s.adminAccountInput(r, f); err == nil {
 			pw = adminOneTimePassword(in.Login)
-			err = s.adminTx(r, func(tx *store.Tx) error {
+			err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 				var err error
 				a, err = tx.CreateAccount(in, auth.HashPassword(pw, auth.DefaultParams), true)
 				return err
@@ -493,7 +433,7 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_account_new", func() (*Page, error) { return s.adminNewAccountPage(r, f), nil })
+		s.formError(w, r, err, &formPage{"admin_account_new", func() (*Page, error) { return s.adminNewAccountPage(r, f), nil }})
 		return
 	}
 	if st.api {
@@ -618,17 +558,17 @@ func (s *Server) adminSetDuties(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			var err error
 			a, err = tx.SetAccountDuties(id, f.Version, duties, strings.TrimSpace(f.Region))
 			return err
 		})
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, &f, "") })
+		s.formError(w, r, err, &formPage{"admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, &f, "") }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), "admin_duties_saved")
+	answer(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), "admin_duties_saved")
 }
 
 // adminNotSelf refuses an administrator's action on their own account where another
@@ -653,7 +593,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 	var pw string
 	if err == nil {
 		pw = adminOneTimePassword(a.Login)
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			if err := tx.SetPassword(id, auth.HashPassword(pw, auth.DefaultParams), true, ""); err != nil {
 				return err
 			}
@@ -663,7 +603,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, "") })
+		s.formError(w, r, err, &formPage{"admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, "") }})
 		return
 	}
 	if st.api {
@@ -688,7 +628,7 @@ func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request, disabl
 	}
 	var a xiangpei.Account
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			if err := tx.SetAccountDisabled(id, f.Version, disabled, reason); err != nil {
 				return err
 			}
@@ -698,14 +638,14 @@ func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request, disabl
 		})
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, f.Reason) })
+		s.formError(w, r, err, &formPage{"admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, f.Reason) }})
 		return
 	}
 	done := "admin_enabled"
 	if disabled {
 		done = "admin_disabled"
 	}
-	adminDone(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), done)
+	answer(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), done)
 }
 
 func (s *Server) adminDisable(w http.ResponseWriter, r *http.Request) { s.adminSetDisabled(w, r, true) }
@@ -718,7 +658,7 @@ func (s *Server) adminResetTOTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var a xiangpei.Account
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			if err := tx.ResetTOTP(id); err != nil {
 				return err
 			}
@@ -728,10 +668,10 @@ func (s *Server) adminResetTOTP(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, "") })
+		s.formError(w, r, err, &formPage{"admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, "") }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), "admin_totp_reset")
+	answer(w, r, http.StatusOK, s.adminAccountJSON(a), adminAccountPath(id), "admin_totp_reset")
 }
 
 // ---- organisations ----
@@ -780,7 +720,7 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 		in := xiangpei.OrgInput{Kind: f.Kind, Name: f.Name, CreditCode: f.CreditCode, County: f.County, Address: f.Address,
 			Contact: f.Contact, Phone: f.Phone, Capacity: f.Capacity}
 		if o, err = in.Validate(s.knownCounty(r)); err == nil {
-			err = s.adminTx(r, func(tx *store.Tx) error {
+			err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 				var err error
 				o, err = tx.CreateOrg(o)
 				return err
@@ -788,7 +728,7 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_org_new", func() (*Page, error) { return s.adminOrgPage(r, f), nil })
+		s.formError(w, r, err, &formPage{"admin_org_new", func() (*Page, error) { return s.adminOrgPage(r, f), nil }})
 		return
 	}
 	done := "admin_org_created"
@@ -881,10 +821,7 @@ func (s *Server) adminAPIRegions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, reg := range regions {
-		out = append(out, adminRegionJSON(reg))
-	}
+	out := jsonList(regions, adminRegionJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"regions": out})
 }
 
@@ -898,7 +835,7 @@ func (s *Server) adminRenameRegion(w http.ResponseWriter, r *http.Request) {
 	var f adminNameForm
 	err := bind(r, &f)
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.UpdateRegionName(code, f.Name, f.Version) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.UpdateRegionName(code, f.Name, f.Version) })
 	}
 	var reg store.Region
 	if err == nil {
@@ -909,10 +846,10 @@ func (s *Server) adminRenameRegion(w http.ResponseWriter, r *http.Request) {
 		if xiangpei.IsKind(err, xiangpei.NotFound) {
 			build = nil
 		}
-		s.adminFormError(w, r, err, "admin_ref_regions", build)
+		s.formError(w, r, err, &formPage{"admin_ref_regions", build})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminRegionJSON(reg), "/admin/reference/regions", "saved")
+	answer(w, r, http.StatusOK, adminRegionJSON(reg), "/admin/reference/regions", "saved")
 }
 
 // ---- reference data: occupations ----
@@ -927,7 +864,7 @@ type adminOccupationsData struct {
 	ParentOcc   *store.Occupation
 	Ancestors   []adminOccAncestor
 	Occupations []store.Occupation
-	Pager       *adminPager
+	Pager       *pager
 	Levels      []adminLevelOption
 	Add         adminAddOccForm
 	CanAdd      bool
@@ -996,11 +933,11 @@ func (s *Server) adminOccupationsPage(r *http.Request, add *adminAddOccForm) (*P
 		d.Ancestors = s.adminAncestors(r, d.Parent)
 		d.CanAdd = o.Depth == 3 && !o.Deprecated
 	}
-	list, total, err := s.db.ListOccupations(r.Context(), d.Q, parent, adminPageOf(r))
+	list, total, err := s.db.ListOccupations(r.Context(), d.Q, parent, adminPage(r))
 	if err != nil {
 		return nil, err
 	}
-	d.Occupations, d.Pager = list, adminPaging(r, total)
+	d.Occupations, d.Pager = list, pagerOf(r, pageNumber(r), total, adminPageSize)
 	if add != nil {
 		d.Add = *add
 	} else if d.CanAdd {
@@ -1030,15 +967,12 @@ func adminOccupationJSON(o store.Occupation) map[string]any {
 
 func (s *Server) adminAPIOccupations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	list, total, err := s.db.ListOccupations(r.Context(), q.Get("q"), q.Get("parent"), adminPageOf(r))
+	list, total, err := s.db.ListOccupations(r.Context(), q.Get("q"), q.Get("parent"), adminPage(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, o := range list {
-		out = append(out, adminOccupationJSON(o))
-	}
+	out := jsonList(list, adminOccupationJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"occupations": out, "total": total, "page": pageNumber(r), "page_size": adminPageSize})
 }
 
@@ -1058,7 +992,7 @@ func (s *Server) adminAddOccupation(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var o store.Occupation
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			var err error
 			o, err = tx.AddOccupation(store.Occupation{Code: f.Code, Name: f.Name, GBM: f.GBM,
 				Levels: strings.Join(f.Levels, ","), Edition: f.Edition})
@@ -1066,10 +1000,10 @@ func (s *Server) adminAddOccupation(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_ref_occupations", func() (*Page, error) { return s.adminOccupationsPage(r, &f) })
+		s.formError(w, r, err, &formPage{"admin_ref_occupations", func() (*Page, error) { return s.adminOccupationsPage(r, &f) }})
 		return
 	}
-	adminDone(w, r, http.StatusCreated, adminOccupationJSON(o), adminOccupationPath(o.Code), "admin_occupation_added")
+	answer(w, r, http.StatusCreated, adminOccupationJSON(o), adminOccupationPath(o.Code), "admin_occupation_added")
 }
 
 type adminOccupationData struct {
@@ -1149,16 +1083,16 @@ func (s *Server) adminUpdateOccupation(w http.ResponseWriter, r *http.Request) {
 		if f.Levels != nil {
 			levels = strings.Join(f.Levels, ",")
 		}
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.UpdateOccupation(code, f.Name, levels, f.Version) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.UpdateOccupation(code, f.Name, levels, f.Version) })
 	}
 	if err == nil {
 		o, err = s.db.Occupation(r.Context(), code)
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_ref_occupation", func() (*Page, error) { return s.adminOccupationPage(r, code, &f, nil) })
+		s.formError(w, r, err, &formPage{"admin_ref_occupation", func() (*Page, error) { return s.adminOccupationPage(r, code, &f, nil) }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminOccupationJSON(o), adminOccupationPath(code), "saved")
+	answer(w, r, http.StatusOK, adminOccupationJSON(o), adminOccupationPath(code), "saved")
 }
 
 func (s *Server) adminDeprecateOccupation(w http.ResponseWriter, r *http.Request) {
@@ -1166,17 +1100,17 @@ func (s *Server) adminDeprecateOccupation(w http.ResponseWriter, r *http.Request
 	var f adminDeprecateForm
 	err := bind(r, &f)
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.DeprecateOccupation(code, f.ReplacedBy, f.Version) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.DeprecateOccupation(code, f.ReplacedBy, f.Version) })
 	}
 	var o store.Occupation
 	if err == nil {
 		o, err = s.db.Occupation(r.Context(), code)
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_ref_occupation", func() (*Page, error) { return s.adminOccupationPage(r, code, nil, &f) })
+		s.formError(w, r, err, &formPage{"admin_ref_occupation", func() (*Page, error) { return s.adminOccupationPage(r, code, nil, &f) }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminOccupationJSON(o), adminOccupationPath(code), "admin_occupation_deprecated")
+	answer(w, r, http.StatusOK, adminOccupationJSON(o), adminOccupationPath(code), "admin_occupation_deprecated")
 }
 
 // ---- reference data: skill levels, key groups, sectors ----
@@ -1231,10 +1165,7 @@ func (s *Server) adminAPILevels(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, l := range levels {
-		out = append(out, adminLevelJSON(l))
-	}
+	out := jsonList(levels, adminLevelJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"levels": out})
 }
 
@@ -1243,32 +1174,23 @@ func (s *Server) adminUpdateLevel(w http.ResponseWriter, r *http.Request) {
 	var f adminLevelForm
 	err := bind(r, &f)
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			return tx.UpdateSkillLevel(store.SkillLevel{Code: code, NameZh: f.NameZh, NameEn: f.NameEn, Rank: f.Rank, Version: f.Version})
 		})
 	}
 	var out store.SkillLevel
 	if err == nil {
-		err = xiangpei.ErrNotFound("skill level")
-		levels, lerr := s.db.ListSkillLevels(r.Context())
-		if lerr != nil {
-			err = lerr
-		}
-		for _, l := range levels {
-			if l.Code == code {
-				out, err = l, nil
-			}
-		}
+		out, err = s.db.SkillLevel(r.Context(), code)
 	}
 	if err != nil {
 		build := func() (*Page, error) { return s.adminLevelsPage(r, adminEdit[adminLevelForm]{Code: code, Form: f}) }
 		if xiangpei.IsKind(err, xiangpei.NotFound) {
 			build = nil
 		}
-		s.adminFormError(w, r, err, "admin_ref_levels", build)
+		s.formError(w, r, err, &formPage{"admin_ref_levels", build})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminLevelJSON(out), "/admin/reference/levels", "saved")
+	answer(w, r, http.StatusOK, adminLevelJSON(out), "/admin/reference/levels", "saved")
 }
 
 type adminKeyGroupForm struct {
@@ -1325,10 +1247,7 @@ func (s *Server) adminAPIKeyGroups(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, g := range groups {
-		out = append(out, adminKeyGroupJSON(g))
-	}
+	out := jsonList(groups, adminKeyGroupJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"key_groups": out})
 }
 
@@ -1351,7 +1270,7 @@ func (s *Server) adminSaveKeyGroup(w http.ResponseWriter, r *http.Request) {
 		err = adminInvalid("admin.key_group_detail_pair", "Name the detail in both Chinese and English, or in neither.")
 	}
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			return tx.UpsertKeyGroup(store.KeyGroup{Code: f.Code, NameZh: f.NameZh, NameEn: f.NameEn, DetailZh: f.DetailZh,
 				DetailEn: f.DetailEn, Sensitive: f.Sensitive, Version: f.Version})
 		})
@@ -1365,14 +1284,14 @@ func (s *Server) adminSaveKeyGroup(w http.ResponseWriter, r *http.Request) {
 		if !adding && xiangpei.IsKind(err, xiangpei.NotFound) {
 			build = nil
 		}
-		s.adminFormError(w, r, err, "admin_ref_key_groups", build)
+		s.formError(w, r, err, &formPage{"admin_ref_key_groups", build})
 		return
 	}
 	status, done := http.StatusOK, "saved"
 	if adding {
 		status, done = http.StatusCreated, "admin_added"
 	}
-	adminDone(w, r, status, adminKeyGroupJSON(g), "/admin/reference/key-groups", done)
+	answer(w, r, status, adminKeyGroupJSON(g), "/admin/reference/key-groups", done)
 }
 
 type adminSectorForm struct {
@@ -1424,10 +1343,7 @@ func (s *Server) adminAPISectors(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, x := range sectors {
-		out = append(out, adminSectorJSON(x))
-	}
+	out := jsonList(sectors, adminSectorJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"sectors": out})
 }
 
@@ -1445,36 +1361,27 @@ func (s *Server) adminSaveSector(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			return tx.UpsertSector(store.Sector{Code: f.Code, NameZh: f.NameZh, NameEn: f.NameEn, Version: f.Version})
 		})
 	}
 	var out store.Sector
 	if err == nil {
-		err = xiangpei.ErrNotFound("sector")
-		sectors, lerr := s.db.ListSectors(r.Context())
-		if lerr != nil {
-			err = lerr
-		}
-		for _, x := range sectors {
-			if x.Code == strings.TrimSpace(f.Code) {
-				out, err = x, nil
-			}
-		}
+		out, err = s.db.Sector(r.Context(), strings.TrimSpace(f.Code))
 	}
 	if err != nil {
 		build := func() (*Page, error) { return s.adminSectorsPage(r, code, f) }
 		if !adding && xiangpei.IsKind(err, xiangpei.NotFound) {
 			build = nil
 		}
-		s.adminFormError(w, r, err, "admin_ref_sectors", build)
+		s.formError(w, r, err, &formPage{"admin_ref_sectors", build})
 		return
 	}
 	status, done := http.StatusOK, "saved"
 	if adding {
 		status, done = http.StatusCreated, "admin_added"
 	}
-	adminDone(w, r, status, adminSectorJSON(out), "/admin/reference/sectors", done)
+	answer(w, r, status, adminSectorJSON(out), "/admin/reference/sectors", done)
 }
 
 // ---- reference data: special actions and the calendar ----
@@ -1545,10 +1452,7 @@ func (s *Server) adminAPIActions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, a := range actions {
-		out = append(out, adminActionJSON(a))
-	}
+	out := jsonList(actions, adminActionJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"actions": out})
 }
 
@@ -1559,7 +1463,7 @@ func (s *Server) adminAddAction(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var a store.SpecialAction
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			var err error
 			a, err = tx.AddSpecialAction(f.Year, f.Code, f.NameZh, f.NameEn)
 			return err
@@ -1570,23 +1474,10 @@ func (s *Server) adminAddAction(w http.ResponseWriter, r *http.Request) {
 		if year < 2000 || year > 2100 {
 			year = adminThisYear(s.now())
 		}
-		s.adminFormError(w, r, err, "admin_ref_actions", func() (*Page, error) { return s.adminActionsPage(r, year, 0, f) })
+		s.formError(w, r, err, &formPage{"admin_ref_actions", func() (*Page, error) { return s.adminActionsPage(r, year, 0, f) }})
 		return
 	}
-	adminDone(w, r, http.StatusCreated, adminActionJSON(a), adminActionsPath(a.Year), "admin_added")
-}
-
-func (s *Server) adminFindAction(r *http.Request, id int64) (store.SpecialAction, error) {
-	all, err := s.db.ListSpecialActions(r.Context(), 0)
-	if err != nil {
-		return store.SpecialAction{}, err
-	}
-	for _, a := range all {
-		if a.ID == id {
-			return a, nil
-		}
-	}
-	return store.SpecialAction{}, xiangpei.ErrNotFound("special action")
+	answer(w, r, http.StatusCreated, adminActionJSON(a), adminActionsPath(a.Year), "admin_added")
 }
 
 func (s *Server) adminUpdateAction(w http.ResponseWriter, r *http.Request) {
@@ -1595,7 +1486,7 @@ func (s *Server) adminUpdateAction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	old, err := s.adminFindAction(r, id)
+	old, err := s.db.SpecialAction(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -1603,17 +1494,17 @@ func (s *Server) adminUpdateAction(w http.ResponseWriter, r *http.Request) {
 	var f adminActionForm
 	err = bind(r, &f)
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.UpdateSpecialAction(id, f.NameZh, f.NameEn, f.Version) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.UpdateSpecialAction(id, f.NameZh, f.NameEn, f.Version) })
 	}
 	var a store.SpecialAction
 	if err == nil {
-		a, err = s.adminFindAction(r, id)
+		a, err = s.db.SpecialAction(r.Context(), id)
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_ref_actions", func() (*Page, error) { return s.adminActionsPage(r, old.Year, id, f) })
+		s.formError(w, r, err, &formPage{"admin_ref_actions", func() (*Page, error) { return s.adminActionsPage(r, old.Year, id, f) }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminActionJSON(a), adminActionsPath(a.Year), "saved")
+	answer(w, r, http.StatusOK, adminActionJSON(a), adminActionsPath(a.Year), "saved")
 }
 
 type adminDayForm struct {
@@ -1688,10 +1579,7 @@ func (s *Server) adminAPICalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, d := range days {
-		out = append(out, adminDayJSON(d))
-	}
+	out := jsonList(days, adminDayJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "has_schedule": cal.HasSchedule(year), "days": out})
 }
 
@@ -1706,7 +1594,7 @@ func (s *Server) adminSetDay(w http.ResponseWriter, r *http.Request) {
 	var f adminDayForm
 	err := bind(r, &f)
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.SetCalendarDay(f.Day, f.Kind, f.Name) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.SetCalendarDay(f.Day, f.Kind, f.Name) })
 	}
 	year := adminDayYear(f.Day, adminYear(r, adminThisYear(s.now())))
 	var out store.CalendarDay
@@ -1723,25 +1611,25 @@ func (s *Server) adminSetDay(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_ref_calendar", func() (*Page, error) { return s.adminCalendarPage(r, year, f) })
+		s.formError(w, r, err, &formPage{"admin_ref_calendar", func() (*Page, error) { return s.adminCalendarPage(r, year, f) }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, adminDayJSON(out), "/admin/reference/calendar?year="+strconv.Itoa(year), "saved")
+	answer(w, r, http.StatusOK, adminDayJSON(out), "/admin/reference/calendar?year="+strconv.Itoa(year), "saved")
 }
 
 func (s *Server) adminDeleteDay(w http.ResponseWriter, r *http.Request) {
 	day := r.PathValue("day")
-	err := s.adminTx(r, func(tx *store.Tx) error { return tx.DeleteCalendarDay(day) })
+	err := s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.DeleteCalendarDay(day) })
 	year := adminDayYear(day, adminThisYear(s.now()))
 	if err != nil {
 		build := func() (*Page, error) { return s.adminCalendarPage(r, year, adminDayForm{Kind: xiangpei.DayHoliday}) }
 		if xiangpei.IsKind(err, xiangpei.NotFound) {
 			build = nil
 		}
-		s.adminFormError(w, r, err, "admin_ref_calendar", build)
+		s.formError(w, r, err, &formPage{"admin_ref_calendar", build})
 		return
 	}
-	adminDone(w, r, http.StatusOK, map[string]any{"deleted": day}, "/admin/reference/calendar?year="+strconv.Itoa(year), "admin_day_deleted")
+	answer(w, r, http.StatusOK, map[string]any{"deleted": day}, "/admin/reference/calendar?year="+strconv.Itoa(year), "admin_day_deleted")
 }
 
 // ---- security administration ----
@@ -1750,7 +1638,7 @@ type adminSecurityData struct {
 	Profile      string
 	Profiles     []xiangpei.PasswordProfile
 	Locked       []adminAccountRow
-	Pager        *adminPager
+	Pager        *pager
 	Login        string
 	TokenAccount *xiangpei.Account
 	TokenLogin   string
@@ -1760,12 +1648,12 @@ type adminSecurityData struct {
 
 func (s *Server) adminSecurityPage(r *http.Request, profile string) (*Page, error) {
 	ctx := r.Context()
-	locked, total, err := s.db.ListLockedAccounts(ctx, s.now(), adminPageOf(r))
+	locked, total, err := s.db.ListLockedAccounts(ctx, s.now(), adminPage(r))
 	if err != nil {
 		return nil, err
 	}
 	d := adminSecurityData{Profile: profile, Profiles: []xiangpei.PasswordProfile{xiangpei.ProfileASVS, xiangpei.ProfileGov},
-		Locked: s.adminRows(r, locked), Pager: adminPaging(r, total), Login: strings.TrimSpace(r.URL.Query().Get("login"))}
+		Locked: s.adminRows(r, locked), Pager: pagerOf(r, pageNumber(r), total, adminPageSize), Login: strings.TrimSpace(r.URL.Query().Get("login"))}
 	if d.Profile == "" {
 		d.Profile = string(s.passwordProfile(r))
 	}
@@ -1812,26 +1700,23 @@ func (s *Server) adminSetProfile(w http.ResponseWriter, r *http.Request) {
 		err = adminInvalid("admin.profile_unknown", "Choose the ASVS profile or the government profile.")
 	}
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.SetSetting(store.SettingPasswordProfile, string(p), false) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.SetSetting(store.SettingPasswordProfile, string(p), false) })
 	}
 	if err != nil {
-		s.adminFormError(w, r, err, "admin_security", func() (*Page, error) { return s.adminSecurityPage(r, f.Profile) })
+		s.formError(w, r, err, &formPage{"admin_security", func() (*Page, error) { return s.adminSecurityPage(r, f.Profile) }})
 		return
 	}
-	adminDone(w, r, http.StatusOK, map[string]any{"profile": p, "max_age_days": int(p.MaxAge().Hours() / 24),
+	answer(w, r, http.StatusOK, map[string]any{"profile": p, "max_age_days": int(p.MaxAge().Hours() / 24),
 		"min_length": xiangpei.MinPasswordLength}, "/admin/security", "admin_profile_saved")
 }
 
 func (s *Server) adminAPILocked(w http.ResponseWriter, r *http.Request) {
-	locked, total, err := s.db.ListLockedAccounts(r.Context(), s.now(), adminPageOf(r))
+	locked, total, err := s.db.ListLockedAccounts(r.Context(), s.now(), adminPage(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, a := range locked {
-		out = append(out, s.adminAccountJSON(a))
-	}
+	out := jsonList(locked, s.adminAccountJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": out, "total": total, "page": pageNumber(r), "page_size": adminPageSize})
 }
 
@@ -1839,7 +1724,7 @@ func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "account")
 	var a xiangpei.Account
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error {
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
 			if err := tx.Unlock(id); err != nil {
 				return err
 			}
@@ -1852,7 +1737,7 @@ func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	adminDone(w, r, http.StatusOK, s.adminAccountJSON(a), "/admin/security", "admin_unlocked")
+	answer(w, r, http.StatusOK, s.adminAccountJSON(a), "/admin/security", "admin_unlocked")
 }
 
 func adminTokenJSON(t store.APIToken) map[string]any {
@@ -1873,10 +1758,7 @@ func (s *Server) adminAPITokens(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, t := range tokens {
-		out = append(out, adminTokenJSON(t))
-	}
+	out := jsonList(tokens, adminTokenJSON)
 	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
 }
 
@@ -1891,13 +1773,13 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) {
 		a, err = s.db.Account(r.Context(), id)
 	}
 	if err == nil {
-		err = s.adminTx(r, func(tx *store.Tx) error { return tx.RevokeToken(id, tokenID) })
+		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.RevokeToken(id, tokenID) })
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	adminDone(w, r, http.StatusOK, map[string]any{"revoked": tokenID, "account_id": id},
+	answer(w, r, http.StatusOK, map[string]any{"revoked": tokenID, "account_id": id},
 		adminSecurityPath(a), "admin_token_revoked")
 }
 

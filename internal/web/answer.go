@@ -23,29 +23,34 @@ func answer(w http.ResponseWriter, r *http.Request, status int, v any, to, done 
 	redirect(w, r, to, done)
 }
 
-// formError reports a failed change. On the API, when there is no form page to go back to
-// (again is nil), or when the failure is not about the input (internal, unauthorised, too
-// large), it is an error answer. Otherwise again builds the form's page — with what the person
-// typed — and it is shown with the message and the error's status. If the page itself cannot
-// be built, the original error is answered.
-func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, again func(p *Page) (string, error)) {
+// formPage is the page a form sits on: its template and how to build it again, with what the
+// person typed, after a failed submission. A nil build means there is no page to go back to.
+type formPage struct {
+	name  string
+	build func() (*Page, error)
+}
+
+// formError reports a failed change. On the API, when there is no form page to go back to, or
+// when the failure is not about the input (internal, unauthorised, too large), it is an error
+// answer. Otherwise the form's page is built again and shown with the message and the error's
+// status; if the page itself cannot be built, the original error is answered.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, again *formPage) {
 	switch xiangpei.ErrorKind(err) {
 	case xiangpei.Internal, xiangpei.Unauthorized, xiangpei.TooLarge:
 		again = nil
 	}
 	st := stateOf(r)
-	if st.api || again == nil {
+	if st.api || again == nil || again.build == nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.page(r, "", nil)
-	name, perr := again(p)
+	p, perr := again.build()
 	if perr != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p.Error = s.msg.Error(st.lang, err)
-	s.render(w, r, statusOf(err), name, p)
+	s.render(w, r, statusOf(err), again.name, p)
 }
 
 // change runs fn in one transaction on behalf of the request's actor and returns what fn made.

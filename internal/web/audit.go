@@ -52,12 +52,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, e := range entries {
-		out = append(out, map[string]any{"seq": e.Seq, "at": e.At, "account_id": e.AccountID, "account": e.AccountName,
-			"action": e.Action, "object_type": e.ObjectType, "object_id": e.ObjectID, "region": e.Region, "detail": e.Detail, "hash": e.Hash})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+	writeJSON(w, http.StatusOK, map[string]any{"entries": jsonList(entries, auditJSON)})
 }
 
 func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) {
@@ -67,4 +62,9 @@ func (s *Server) apiVerifyAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"intact": bad == 0, "first_bad": bad, "reason": reason})
+}
+
+func auditJSON(e store.AuditEntry) map[string]any {
+	return map[string]any{"seq": e.Seq, "at": e.At, "account_id": e.AccountID, "account": e.AccountName,
+		"action": e.Action, "object_type": e.ObjectType, "object_id": e.ObjectID, "region": e.Region, "detail": e.Detail, "hash": e.Hash}
 }

@@ -188,7 +188,7 @@ func regEnglish(r *http.Request) bool { return stateOf(r).lang == "en" }
 // regFail answers a failed registry form: a missing object or a refusal is an error page
 // (there is nothing the person could correct on the form); anything else shows the page again
 // through formError.
-func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, again func(p *Page) (string, error)) {
+func (s *Server) regFail(w http.ResponseWriter, r *http.Request, err error, again *formPage) {
 	if k := xiangpei.ErrorKind(err); k == xiangpei.NotFound || k == xiangpei.Forbidden {
 		again = nil
 	}
@@ -417,16 +417,15 @@ func (s *Server) regPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 // regPersonAgain shows a person's page again after a failed form, changed by f.
-func (s *Server) regPersonAgain(r *http.Request, id int64, f func(d *regPersonData)) func(p *Page) (string, error) {
-	return func(p *Page) (string, error) {
+func (s *Server) regPersonAgain(r *http.Request, id int64, f func(d *regPersonData)) *formPage {
+	return &formPage{"registry_person", func() (*Page, error) {
 		d, err := s.regPersonData(r, id)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		f(&d)
-		p.Title, p.Data = s.regPersonTitle(r, d), d
-		return "registry_person", nil
-	}
+		return s.page(r, s.regPersonTitle(r, d), d), nil
+	}}
 }
 
 func (s *Server) regUpdatePerson(w http.ResponseWriter, r *http.Request) {
@@ -822,16 +821,15 @@ func (s *Server) regOrgTitle(r *http.Request, d regOrgData) string {
 }
 
 // regOrgAgain shows an organisation's page again after a failed form, changed by f.
-func (s *Server) regOrgAgain(r *http.Request, id int64, f func(d *regOrgData)) func(p *Page) (string, error) {
-	return func(p *Page) (string, error) {
+func (s *Server) regOrgAgain(r *http.Request, id int64, f func(d *regOrgData)) *formPage {
+	return &formPage{"registry_org", func() (*Page, error) {
 		d, err := s.regOrgData(r, id)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		f(&d)
-		p.Title, p.Data = s.regOrgTitle(r, d), d
-		return "registry_org", nil
-	}
+		return s.page(r, s.regOrgTitle(r, d), d), nil
+	}}
 }
 
 // regOrgDetailJSON is an organisation with everything the registry keeps about it.
