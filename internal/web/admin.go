@@ -157,30 +157,6 @@ func adminOneTimePassword(login string) string {
 	}
 }
 
-// adminRegionNames maps region codes to names, for showing an account's region.
-func (s *Server) adminRegionNames(r *http.Request) (map[string]string, []store.Region) {
-	regions, err := s.db.ListRegions(r.Context())
-	names := map[string]string{}
-	if err != nil {
-		return names, nil
-	}
-	for _, reg := range regions {
-		names[reg.Code] = reg.Name
-	}
-	return names, regions
-}
-
-// adminCounties lists the counties of the reference data, for organisation forms.
-func adminCounties(regions []store.Region) []store.Region {
-	var out []store.Region
-	for _, reg := range regions {
-		if reg.Level == "county" {
-			out = append(out, reg)
-		}
-	}
-	return out
-}
-
 func adminTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
@@ -232,7 +208,7 @@ type adminAccountsData struct {
 }
 
 func (s *Server) adminRows(r *http.Request, list []xiangpei.Account) []adminAccountRow {
-	names, _ := s.adminRegionNames(r)
+	names := s.places(r).Names
 	orgs := map[int64]string{}
 	now := s.now()
 	var rows []adminAccountRow
@@ -330,7 +306,7 @@ func adminStaffRoles() []xiangpei.Role {
 
 func (s *Server) adminNewAccountPage(r *http.Request, f adminAccountForm) *Page {
 	ctx := r.Context()
-	_, regions := s.adminRegionNames(r)
+	regions := s.places(r).Regions
 	d := adminNewAccountData{Form: f, Roles: adminStaffRoles(), Regions: regions, OrgQ: strings.TrimSpace(r.URL.Query().Get("org_q")),
 		OfficerDuties: adminDutyOptions(xiangpei.OfficerDuties, f.Duties), AdminDuties: adminDutyOptions(xiangpei.AdminDuties, f.Duties)}
 	sc := actorOf(r).Scope()
@@ -480,7 +456,8 @@ func (s *Server) adminAccountPage(r *http.Request, id int64, form *adminDutiesFo
 	if err != nil {
 		return nil, err
 	}
-	names, regions := s.adminRegionNames(r)
+	pl := s.places(r)
+	names, regions := pl.Names, pl.Regions
 	d := adminAccountData{Account: a, Login: maskLogin(a), State: adminState(a, s.now()), RegionName: names[a.Region],
 		Self: a.ID == actorOf(r).AccountID, Officer: a.Role == xiangpei.RoleOfficer, Regions: regions, Reason: reason}
 	if a.OrgID != 0 {
@@ -694,8 +671,7 @@ type adminOrgData struct {
 }
 
 func (s *Server) adminOrgPage(r *http.Request, f adminOrgForm) *Page {
-	_, regions := s.adminRegionNames(r)
-	d := adminOrgData{Form: f, Kinds: xiangpei.OrgKinds, Counties: adminCounties(regions)}
+	d := adminOrgData{Form: f, Kinds: xiangpei.OrgKinds, Counties: s.places(r).Counties}
 	return s.page(r, s.adminTitle(r, "admin.new_org_title"), d)
 }
 

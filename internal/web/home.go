@@ -14,6 +14,7 @@ type homeData struct {
 	Teachers     []xiangpei.Teacher
 	Sanctions    []xiangpei.SanctionEntry
 	RegionName   string
+	CountyName   string // the organisation's county, named
 	PendingCodes int
 	AuditBad     int64
 	AuditReason  string
@@ -43,15 +44,14 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
 		sc := a.Scope()
 		if org, err := s.db.Org(ctx, sc, a.OrgID); err == nil {
 			d.Org = &org
+			d.CountyName = s.places(r).name(org.County)
 			d.Scopes, _ = s.db.Scopes(ctx, sc, org.ID)
 			d.Venues, _ = s.db.Venues(ctx, sc, org.ID)
 			d.Teachers, _ = s.db.Teachers(ctx, sc, org.ID)
 			d.Sanctions, _ = s.db.Sanctions(ctx, sc, org.ID)
 		}
 	case xiangpei.RoleOfficer:
-		if reg, err := s.db.Region(ctx, a.Region); err == nil {
-			d.RegionName = reg.Name
-		}
+		d.RegionName = s.places(r).name(a.Region)
 		if _, n, err := s.db.PendingCodes(ctx, a.Scope(), store.Page{Limit: 1}); err == nil {
 			d.PendingCodes = n
 		}

@@ -10,7 +10,8 @@ import (
 // about them. Sections for school, classes, certificates, awards, jobs and subsidies fill in
 // as those capabilities arrive; each is listed so the person sees what the record will hold.
 type recordData struct {
-	Person    xiangpei.Person
+	Person     xiangpei.Person
+	CountyName string
 	KeyGroups []xiangpei.KeyGroupMembership
 	GroupName map[string]string
 	Sections  []string
@@ -37,7 +38,7 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 			}
 		}
 	}
-	return recordData{Person: p, KeyGroups: groups, GroupName: names,
+	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names,
 		Sections: []string{"record.school", "record.classes", "record.certificates", "record.awards", "record.jobs", "record.subsidies"}}, nil
 }
 

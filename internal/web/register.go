@@ -29,14 +29,7 @@ type registerData struct {
 func (s *Server) registerPage(r *http.Request, f registerForm) *Page {
 	st := stateOf(r)
 	d := registerData{Form: f}
-	regions, err := s.db.ListRegions(r.Context())
-	if err == nil {
-		for _, reg := range regions {
-			if reg.Level == "county" {
-				d.Counties = append(d.Counties, reg)
-			}
-		}
-	}
+	d.Counties = s.places(r).Counties
 	p := s.page(r, s.msg.T(st.lang, "register.title"), nil)
 	if p.Demo && f.Phone != "" {
 		if phone, err := xiangpei.ParseMobile(f.Phone); err == nil {

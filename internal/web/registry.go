@@ -158,29 +158,14 @@ type regOption struct {
 	Value, Label string
 }
 
-// regPlaces names regions ("株洲市天元区") and lists the counties for select lists.
+// regPlaces names regions ("株洲市天元区") and lists the counties as select options.
 func (s *Server) regPlaces(r *http.Request) (map[string]string, []regOption) {
-	names := map[string]string{}
-	var counties []regOption
-	regions, err := s.db.ListRegions(r.Context())
-	if err != nil {
-		return names, nil
+	pl := s.places(r)
+	counties := make([]regOption, 0, len(pl.Counties))
+	for _, c := range pl.Counties {
+		counties = append(counties, regOption{Value: c.Code, Label: pl.Names[c.Code] + " " + c.Code})
 	}
-	plain := map[string]string{}
-	for _, reg := range regions {
-		plain[reg.Code] = reg.Name
-	}
-	for _, reg := range regions {
-		name := reg.Name
-		if reg.Level == "county" && plain[reg.Parent] != "" {
-			name = plain[reg.Parent] + reg.Name
-		}
-		names[reg.Code] = name
-		if reg.Level == "county" {
-			counties = append(counties, regOption{Value: reg.Code, Label: name + " " + reg.Code})
-		}
-	}
-	return names, counties
+	return pl.Names, counties
 }
 
 func regEnglish(r *http.Request) bool { return stateOf(r).lang == "en" }

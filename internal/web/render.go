@@ -34,6 +34,7 @@ type Page struct {
 	LargeText bool
 	Path      string
 	Query     url.Values
+	Pending   bool   // signed in, but the second factor or a password change is still due: no menu yet
 	Done      string // catalogue key of a success message, from ?done=
 	Error     string // a translated error message for the form on this page
 	Data      any
@@ -107,6 +108,9 @@ func (s *Server) page(r *http.Request, title string, data any) *Page {
 	st := stateOf(r)
 	p := &Page{Lang: st.lang, Title: title, Actor: st.actor, Account: st.account, CSRF: st.csrf,
 		Demo: s.Demo(r.Context()), Path: r.URL.Path, Query: r.URL.Query(), Data: data, msg: s.msg}
+	if st.account != nil && !st.bearer {
+		p.Pending = s.pendingStep(st) != ""
+	}
 	if c, err := r.Cookie(textCookie); err == nil && c.Value == "large" {
 		p.LargeText = true
 	}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+
+	"xiangpei/internal/store"
+)
+
+// places is the reference data's regions as pages show and offer them.
+type places struct {
+	Regions  []store.Region    // every region, by code
+	Names    map[string]string // code → full name, a county with its city ("株洲市天元区")
+	Counties []store.Region    // the counties, for select lists
+}
+
+// places reads the regions once for a page. A failure leaves the codes to show themselves.
+func (s *Server) places(r *http.Request) places {
+	p := places{Names: map[string]string{}}
+	regions, err := s.db.ListRegions(r.Context())
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "regions not read", "err", err.Error())
+		return p
+	}
+	plain := make(map[string]string, len(regions))
+	for _, reg := range regions {
+		plain[reg.Code] = reg.Name
+	}
+	p.Regions = regions
+	for _, reg := range regions {
+		name := reg.Name
+		if reg.Level == "county" {
+			name = plain[reg.Parent] + reg.Name
+			p.Counties = append(p.Counties, reg)
+		}
+		p.Names[reg.Code] = name
+	}
+	return p
+}
+
+// name is a region's full name, or its code when the reference data lacks it.
+func (p places) name(code string) string {
+	if n, ok := p.Names[code]; ok {
+		return n
+	}
+	return code
+}
