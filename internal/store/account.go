@@ -18,9 +18,12 @@ func accountColumnsOf(alias string) string {
 
 var accountColumns = accountColumnsOf("")
 
-// scanAccount reads an account's columns; before them come the destinations in first, for
-// queries that select other columns ahead of the account's.
-func scanAccount(row interface{ Scan(...any) error }, first ...any) (xiangpei.Account, error) {
+// scanAccount reads an account's columns.
+func scanAccount(row scanner) (xiangpei.Account, error) { return scanAccountAfter(row) }
+
+// scanAccountAfter reads an account's columns after the destinations in first, for queries
+// that select other columns ahead of the account's.
+func scanAccountAfter(row scanner, first ...any) (xiangpei.Account, error) {
 	var a xiangpei.Account
 	var duties string
 	var locked, last sql.NullTime
@@ -105,16 +108,8 @@ func (db *DB) ListAccounts(ctx context.Context, role, q string, page Page) ([]xi
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanAccount)
+	return out, total, err
 }
 
 // SetAccountDuties gives an account its duties and region; stale versions are refused.

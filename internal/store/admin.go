@@ -19,14 +19,6 @@ func (db *DB) ListLockedAccounts(ctx context.Context, now time.Time, page Page) 
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanAccount)
+	return out, total, err
 }

@@ -27,6 +27,15 @@ type AuditEntry struct {
 	Hash        string
 }
 
+const auditColumns = `seq, at, account_id, account_name, action, object_type, object_id, region, detail, prev_hash, hash`
+
+func scanAuditEntry(row scanner) (AuditEntry, error) {
+	var e AuditEntry
+	err := row.Scan(&e.Seq, &e.At, &e.AccountID, &e.AccountName, &e.Action, &e.ObjectType,
+		&e.ObjectID, &e.Region, &e.Detail, &e.PrevHash, &e.Hash)
+	return e, err
+}
+
 // ChainHash is the hash of an entry: SHA-256 over the previous hash and every field, each
 // length-prefixed so that no two different entries can produce the same input.
 func ChainHash(e AuditEntry) string {
@@ -78,17 +87,15 @@ func (tx *Tx) Audit(action, objectType string, objectID any, region string, deta
 // VerifyAudit walks the whole chain in order and returns the sequence number of the first
 // entry that does not verify (edited, deleted, inserted or reordered), or 0 when it is intact.
 func (db *DB) VerifyAudit(ctx context.Context) (bad int64, reason string, err error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, account_id, account_name, action, object_type,
-		object_id, region, detail, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return 0, "", err
 	}
 	defer rows.Close()
 	prev, want := "", int64(1)
 	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.At, &e.AccountID, &e.AccountName, &e.Action, &e.ObjectType,
-			&e.ObjectID, &e.Region, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAuditEntry(rows)
+		if err != nil {
 			return 0, "", err
 		}
 		switch {
@@ -137,8 +144,7 @@ func (db *DB) ListAudit(ctx context.Context, s xiangpei.Scope, f AuditFilter) ([
 		return nil, xiangpei.Errorf(xiangpei.Forbidden, "error.forbidden", "You may not read the audit trail.")
 	}
 	sa := scopeOf(s)
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, account_id, account_name, action, object_type,
-		object_id, region, detail, prev_hash, hash FROM audit_log
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log
 		WHERE seq < $1 AND ($2 = '' OR object_type = $2) AND ($3 = '' OR object_id = $3) AND ($4 = '' OR action LIKE $4)
 		  AND ($5 OR (region <> '' AND region LIKE $6))
 		ORDER BY seq DESC LIMIT $7`,
@@ -146,17 +152,7 @@ func (db *DB) ListAudit(ctx context.Context, s xiangpei.Scope, f AuditFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.At, &e.AccountID, &e.AccountName, &e.Action, &e.ObjectType,
-			&e.ObjectID, &e.Region, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, scanAuditEntry)
 }
 
 func likePrefix(s string) string {

@@ -119,18 +119,15 @@ func (db *DB) Messages(ctx context.Context, accountID int64, page Page) ([]Messa
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
+	return collect(rows, func(r scanner) (Message, error) {
 		var m Message
 		var read sql.NullTime
-		if err := rows.Scan(&m.ID, &m.Channel, &m.AccountID, &m.Recipient, &m.Body, &m.CreatedAt, &read); err != nil {
-			return nil, err
+		if err := r.Scan(&m.ID, &m.Channel, &m.AccountID, &m.Recipient, &m.Body, &m.CreatedAt, &read); err != nil {
+			return m, err
 		}
 		m.ReadAt = read.Time
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // LastSMS returns the newest SMS kept for a phone, for the demo page that shows what was "sent".

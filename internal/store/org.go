@@ -22,7 +22,7 @@ const orgCols = `o.id, o.kind, o.name, o.credit_code, o.code_status, o.county, o
 // public listings, not the registry).
 const orgScope = `($2 OR o.county LIKE $3) AND (CAST($4 AS BIGINT) = 0 OR o.id = $4) AND CAST($5 AS BIGINT) = 0`
 
-func scanOrg(r regRow) (xiangpei.Organisation, error) {
+func scanOrg(r scanner) (xiangpei.Organisation, error) {
 	var o xiangpei.Organisation
 	var kind, code, status string
 	err := r.Scan(&o.ID, &kind, &o.Name, &code, &status, &o.County, &o.Address, &o.Contact, &o.Phone,
@@ -138,16 +138,8 @@ func (db *DB) listOrgs(ctx context.Context, where, order string, args []any, pag
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanOrg)
+	return out, total, err
 }
 
 // regPlaceholder returns the positional parameter $n.
@@ -336,16 +328,13 @@ func (db *DB) Scopes(ctx context.Context, s xiangpei.Scope, orgID int64) ([]xian
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []xiangpei.ScopeEntry
-	for rows.Next() {
+	return collect(rows, func(r scanner) (xiangpei.ScopeEntry, error) {
 		var e xiangpei.ScopeEntry
-		if err := rows.Scan(&e.ID, &e.OrgID, &e.OccupationCode, &e.Level); err != nil {
-			return nil, err
+		if err := r.Scan(&e.ID, &e.OrgID, &e.OccupationCode, &e.Level); err != nil {
+			return e, err
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // orgChildren checks that the organisation is within scope (NotFound otherwise) and runs a
@@ -390,16 +379,13 @@ func (db *DB) Venues(ctx context.Context, s xiangpei.Scope, orgID int64) ([]xian
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Venue
-	for rows.Next() {
+	return collect(rows, func(r scanner) (xiangpei.Venue, error) {
 		var v xiangpei.Venue
-		if err := rows.Scan(&v.ID, &v.OrgID, &v.Name, &v.Address, &v.County, &v.Lat, &v.Lng); err != nil {
-			return nil, err
+		if err := r.Scan(&v.ID, &v.OrgID, &v.Name, &v.Address, &v.County, &v.Lat, &v.Lng); err != nil {
+			return v, err
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, nil
+	})
 }
 
 // AddTeacher adds a teacher to an organisation within scope; the ID number is parsed, and one
@@ -457,18 +443,15 @@ func (db *DB) Teachers(ctx context.Context, s xiangpei.Scope, orgID int64) ([]xi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Teacher
-	for rows.Next() {
+	return collect(rows, func(r scanner) (xiangpei.Teacher, error) {
 		var t xiangpei.Teacher
 		var id string
-		if err := rows.Scan(&t.ID, &t.OrgID, &t.Name, &id, &t.Qualification, &t.OccupationCode, &t.Level, &t.CertificateNo); err != nil {
-			return nil, err
+		if err := r.Scan(&t.ID, &t.OrgID, &t.Name, &id, &t.Qualification, &t.OccupationCode, &t.Level, &t.CertificateNo); err != nil {
+			return t, err
 		}
 		t.IDNumber = xiangpei.IDNumber(id)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, nil
+	})
 }
 
 // AddSanction records a sanction decided by the transaction's actor on an organisation within
@@ -501,18 +484,15 @@ func (tx *Tx) AddSanction(s xiangpei.Scope, e xiangpei.SanctionEntry) (xiangpei.
 const sanctionCols = `x.id, x.org_id, x.kind, x.reason, x.evidence, x.starts_on, x.ends_on, x.decided_by, x.created_at`
 
 func scanSanctions(rows *sql.Rows) ([]xiangpei.SanctionEntry, error) {
-	defer rows.Close()
-	var out []xiangpei.SanctionEntry
-	for rows.Next() {
+	return collect(rows, func(r scanner) (xiangpei.SanctionEntry, error) {
 		var e xiangpei.SanctionEntry
 		var kind string
-		if err := rows.Scan(&e.ID, &e.OrgID, &kind, &e.Reason, &e.Evidence, &e.StartsOn, &e.EndsOn, &e.DecidedBy, &e.CreatedAt); err != nil {
-			return nil, err
+		if err := r.Scan(&e.ID, &e.OrgID, &kind, &e.Reason, &e.Evidence, &e.StartsOn, &e.EndsOn, &e.DecidedBy, &e.CreatedAt); err != nil {
+			return e, err
 		}
 		e.Kind, e.CreatedAt = xiangpei.Sanction(kind), e.CreatedAt.UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	})
 }
 
 // Sanctions lists the sanctions of an organisation within scope, newest start first.

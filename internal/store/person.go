@@ -20,10 +20,9 @@ const personCols = `p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.h
 // view of people comes through their own rosters and applications).
 const personScope = `($2 OR p.county LIKE $3) AND CAST($4 AS BIGINT) = 0 AND (CAST($5 AS BIGINT) = 0 OR p.id = $5)`
 
-// regRow is a row or rows positioned on a row.
-type regRow interface{ Scan(dest ...any) error }
+// scanner is a row or rows positioned on a row.
 
-func scanPerson(r regRow) (xiangpei.Person, error) {
+func scanPerson(r scanner) (xiangpei.Person, error) {
 	var p xiangpei.Person
 	var id, sex string
 	err := r.Scan(&p.ID, &id, &p.Name, &sex, &p.BirthDate, &p.Phone, &p.Household, &p.County,
@@ -142,16 +141,8 @@ func (db *DB) SearchPersons(ctx context.Context, s xiangpei.Scope, q string, pag
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []xiangpei.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanPerson)
+	return out, total, err
 }
 
 // UpdatePerson changes the phone, household type, county and employment status of a person
@@ -251,17 +242,14 @@ func (db *DB) KeyGroups(ctx context.Context, s xiangpei.Scope, personID int64) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []xiangpei.KeyGroupMembership
-	for rows.Next() {
+	return collect(rows, func(r scanner) (xiangpei.KeyGroupMembership, error) {
 		var m xiangpei.KeyGroupMembership
-		if err := rows.Scan(&m.ID, &m.PersonID, &m.Group, &m.Detail, &m.Evidence, &m.VerifiedBy, &m.VerifiedAt, &m.Sensitive); err != nil {
-			return nil, err
+		if err := r.Scan(&m.ID, &m.PersonID, &m.Group, &m.Detail, &m.Evidence, &m.VerifiedBy, &m.VerifiedAt, &m.Sensitive); err != nil {
+			return m, err
 		}
 		m.VerifiedAt = m.VerifiedAt.UTC()
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // RemoveKeyGroup removes a key-group membership of a person within scope, with a reason that

@@ -108,7 +108,7 @@ var refZone = time.FixedZone("CST", 8*3600)
 
 const regionColumns = `code, name, level, parent, version`
 
-func scanRegion(row interface{ Scan(...any) error }) (Region, error) {
+func scanRegion(row scanner) (Region, error) {
 	var r Region
 	err := row.Scan(&r.Code, &r.Name, &r.Level, &r.Parent, &r.Version)
 	return r, err
@@ -121,16 +121,7 @@ func (db *DB) ListRegions(ctx context.Context) ([]Region, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Region
-	for rows.Next() {
-		r, err := scanRegion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, scanRegion)
 }
 
 // Region finds a region by its code.
@@ -145,7 +136,7 @@ func region(ctx context.Context, q querier, code string) (Region, error) {
 
 const occupationColumns = `id, code, gbm, name, depth, parent, levels, deprecated, replaced_by, edition, version`
 
-func scanOccupation(row interface{ Scan(...any) error }) (Occupation, error) {
+func scanOccupation(row scanner) (Occupation, error) {
 	var o Occupation
 	err := row.Scan(&o.ID, &o.Code, &o.GBM, &o.Name, &o.Depth, &o.Parent, &o.Levels, &o.Deprecated,
 		&o.ReplacedBy, &o.Edition, &o.Version)
@@ -178,16 +169,8 @@ func (db *DB) ListOccupations(ctx context.Context, q string, parent string, page
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Occupation
-	for rows.Next() {
-		o, err := scanOccupation(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, scanOccupation)
+	return out, total, err
 }
 
 // Occupation finds a catalogue entry by its official code.
@@ -210,16 +193,13 @@ func skillLevels(ctx context.Context, q querier) ([]SkillLevel, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []SkillLevel
-	for rows.Next() {
+	return collect(rows, func(r scanner) (SkillLevel, error) {
 		var l SkillLevel
-		if err := rows.Scan(&l.Code, &l.NameZh, &l.NameEn, &l.Rank, &l.Version); err != nil {
-			return nil, err
+		if err := r.Scan(&l.Code, &l.NameZh, &l.NameEn, &l.Rank, &l.Version); err != nil {
+			return l, err
 		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, nil
+	})
 }
 
 // SkillLevel finds a skill level by its code.
@@ -236,7 +216,7 @@ func skillLevel(ctx context.Context, q querier, code string) (SkillLevel, error)
 
 const keyGroupColumns = `code, name_zh, name_en, detail_zh, detail_en, sensitive, version`
 
-func scanKeyGroup(row interface{ Scan(...any) error }) (KeyGroup, error) {
+func scanKeyGroup(row scanner) (KeyGroup, error) {
 	var g KeyGroup
 	err := row.Scan(&g.Code, &g.NameZh, &g.NameEn, &g.DetailZh, &g.DetailEn, &g.Sensitive, &g.Version)
 	return g, err
@@ -248,16 +228,7 @@ func (db *DB) ListKeyGroups(ctx context.Context) ([]KeyGroup, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []KeyGroup
-	for rows.Next() {
-		g, err := scanKeyGroup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return collect(rows, scanKeyGroup)
 }
 
 // KeyGroup finds a key group by its code.
@@ -276,16 +247,13 @@ func (db *DB) ListSectors(ctx context.Context) ([]Sector, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Sector
-	for rows.Next() {
+	return collect(rows, func(r scanner) (Sector, error) {
 		var s Sector
-		if err := rows.Scan(&s.Code, &s.NameZh, &s.NameEn, &s.Version); err != nil {
-			return nil, err
+		if err := r.Scan(&s.Code, &s.NameZh, &s.NameEn, &s.Version); err != nil {
+			return s, err
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // Sector finds a key sector by its code.
@@ -302,7 +270,7 @@ func sector(ctx context.Context, q querier, code string) (Sector, error) {
 
 const specialActionColumns = `id, year, code, name_zh, name_en, version`
 
-func scanSpecialAction(row interface{ Scan(...any) error }) (SpecialAction, error) {
+func scanSpecialAction(row scanner) (SpecialAction, error) {
 	var a SpecialAction
 	err := row.Scan(&a.ID, &a.Year, &a.Code, &a.NameZh, &a.NameEn, &a.Version)
 	return a, err
@@ -316,16 +284,7 @@ func (db *DB) ListSpecialActions(ctx context.Context, year int) ([]SpecialAction
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []SpecialAction
-	for rows.Next() {
-		a, err := scanSpecialAction(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSpecialAction)
 }
 
 // SpecialAction finds a special action by its id.
@@ -358,16 +317,13 @@ func calendarDays(ctx context.Context, q querier, from, to string) ([]CalendarDa
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []CalendarDay
-	for rows.Next() {
+	return collect(rows, func(r scanner) (CalendarDay, error) {
 		var d CalendarDay
-		if err := rows.Scan(&d.Day, &d.Kind, &d.Name, &d.Version); err != nil {
-			return nil, err
+		if err := r.Scan(&d.Day, &d.Kind, &d.Name, &d.Version); err != nil {
+			return d, err
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, nil
+	})
 }
 
 // CalendarYear builds the working-day calendar for deadlines counted in a year: it holds the

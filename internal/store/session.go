@@ -49,7 +49,7 @@ func (db *DB) SessionWithAccount(ctx context.Context, idHash string) (Session, x
 	var s Session
 	row := db.read.QueryRowContext(ctx, `SELECT s.id_hash, s.account_id, s.csrf, s.second_factor, s.created_at, s.last_seen, `+
 		accountColumnsOf("a.")+` FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`, idHash)
-	a, err := scanAccount(row, &s.IDHash, &s.AccountID, &s.CSRF, &s.SecondFactor, &s.CreatedAt, &s.LastSeen)
+	a, err := scanAccountAfter(row, &s.IDHash, &s.AccountID, &s.CSRF, &s.SecondFactor, &s.CreatedAt, &s.LastSeen)
 	return s, a, mapError(err, "session")
 }
 
@@ -113,18 +113,13 @@ func (db *DB) Tokens(ctx context.Context, accountID int64) ([]APIToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
+	return collect(rows, func(r scanner) (APIToken, error) {
 		var t APIToken
 		var rev, used sql.NullTime
-		if err := rows.Scan(&t.ID, &t.AccountID, &t.Name, &t.CreatedAt, &rev, &used); err != nil {
-			return nil, err
-		}
+		err := r.Scan(&t.ID, &t.AccountID, &t.Name, &t.CreatedAt, &rev, &used)
 		t.RevokedAt, t.LastUsedAt = rev.Time, used.Time
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, err
+	})
 }
 
 // AccountByToken finds the live account behind a token digest.

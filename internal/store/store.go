@@ -204,3 +204,20 @@ func (db *DB) Backup(ctx context.Context, to string) error {
 	_, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, to)
 	return err
 }
+
+// scanner is one row to read: a *sql.Row or the current row of *sql.Rows.
+type scanner = interface{ Scan(dest ...any) error }
+
+// collect reads every row of rows with scan, and closes rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
