@@ -85,7 +85,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	if r.ContentLength > s.cfg.MaxBody {
-		s.fail(rec, r, xiangpei.Errorf(xiangpei.TooLarge, "error.too_large", "The request is too large."))
+		s.fail(rec, r, errTooLarge)
 		return
 	}
 	r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBody)

@@ -163,10 +163,7 @@ func statusOf(err error) int {
 // fail reports an error as JSON on the API and as a page in the browser. Internal errors are
 // logged with their details and shown only as "internal error".
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		err = xiangpei.Errorf(xiangpei.TooLarge, "error.too_large", "The request is too large.")
-	}
+	err = tooLarge(err)
 	st := stateOf(r)
 	status := statusOf(err)
 	kind := xiangpei.ErrorKind(err)
@@ -181,6 +178,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := s.page(r, s.msg.T(st.lang, "error.title"), nil)
 	p.Error = message
 	s.render(w, r, status, "error", p)
+}
+
+// errTooLarge is the error people see for a request body over the limit.
+var errTooLarge = xiangpei.Errorf(xiangpei.TooLarge, "error.too_large", "The request is too large.")
+
+// tooLarge turns a body that passed the size limit into errTooLarge.
+func tooLarge(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errTooLarge
+	}
+	return err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -214,18 +223,16 @@ func bind(r *http.Request, dst any) error {
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(dst); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return xiangpei.Errorf(xiangpei.TooLarge, "error.too_large", "The request is too large.")
+			if err = tooLarge(err); xiangpei.IsKind(err, xiangpei.TooLarge) {
+				return err
 			}
 			return bad
 		}
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return xiangpei.Errorf(xiangpei.TooLarge, "error.too_large", "The request is too large.")
+		if err = tooLarge(err); xiangpei.IsKind(err, xiangpei.TooLarge) {
+			return err
 		}
 		return bad
 	}

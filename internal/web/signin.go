@@ -131,15 +131,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a xiangpei
 	st := stateOf(r)
 	id := auth.Secret(32)
 	sess := store.Session{IDHash: auth.Digest(id), AccountID: a.ID, CSRF: auth.Secret(24)}
-	profile, err := s.db.Setting(r.Context(), store.SettingPasswordProfile, string(xiangpei.ProfileASVS))
-	if err != nil {
-		return err
-	}
-	expired := false
-	if age := xiangpei.PasswordProfile(profile).MaxAge(); age > 0 && s.now().Sub(a.PasswordChangedAt) > age {
-		expired = true
-	}
-	err = s.db.Tx(r.Context(), a.Actor(), func(tx *store.Tx) error {
+	age := s.passwordProfile(r).MaxAge()
+	expired := age > 0 && s.now().Sub(a.PasswordChangedAt) > age
+	err := s.db.Tx(r.Context(), a.Actor(), func(tx *store.Tx) error {
 		if st.session != nil {
 			if err := tx.EndSession(st.session.IDHash); err != nil {
 				return err

@@ -6,14 +6,17 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -49,27 +52,7 @@ func Engines(t testing.TB) []*store.DB {
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	sqliteOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "xiangpei-tmpl-")
-		if err != nil {
-			sqliteErr = err
-			return
-		}
-		sqliteTmpl = filepath.Join(dir, "template.db")
-		db, err := store.Open(ctx, sqliteTmpl)
-		if err != nil {
-			sqliteErr = err
-			return
-		}
-		defer db.Close()
-		if sqliteErr = db.Migrate(ctx); sqliteErr != nil {
-			return
-		}
-		if sqliteErr = seed.Reference(ctx, db); sqliteErr != nil {
-			return
-		}
-		sqliteErr = db.Checkpoint(ctx)
-	})
+	sqliteOnce.Do(func() { sqliteTmpl, sqliteErr = sqliteTemplate(ctx) })
 	if sqliteErr != nil {
 		t.Fatalf("sqlite template: %v", sqliteErr)
 	}
@@ -112,41 +95,15 @@ func Postgres(t testing.TB) *store.DB {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	pgOnce.Do(func() {
-		pgTmpl = "xp_tmpl_" + randomHex(6)
-		if _, pgErr = admin.ExecContext(ctx, "CREATE DATABASE "+pgTmpl); pgErr != nil {
-			return
-		}
-		db, err := store.Open(ctx, withDB(base, pgTmpl))
-		if err != nil {
-			pgErr = err
-			return
-		}
-		defer db.Close()
-		if pgErr = db.Migrate(ctx); pgErr != nil {
-			return
-		}
-		pgErr = seed.Reference(ctx, db)
-	})
+	pgOnce.Do(func() { pgTmpl, pgErr = postgresTemplate(ctx, admin, base) })
 	if pgErr != nil {
 		t.Fatalf("postgres template (is the server running? %s=%q): %v", PGEnv, base, pgErr)
 	}
-	name := "xp_test_" + randomHex(8)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgTmpl); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	db, err := store.Open(ctx, withDB(base, name))
+	db, err := store.Open(ctx, createDatabase(t, admin, base, " TEMPLATE "+pgTmpl))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		db.Close()
-		a, err := sql.Open("pgx", withDB(base, "postgres"))
-		if err == nil {
-			_, _ = a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			a.Close()
-		}
-	})
+	t.Cleanup(func() { db.Close() }) // runs before the database is dropped
 	return db
 }
 
@@ -163,8 +120,15 @@ func PostgresDSN(t testing.TB) string {
 		t.Fatal(err)
 	}
 	defer admin.Close()
+	return createDatabase(t, admin, base, "")
+}
+
+// createDatabase creates a database for one test (from a template when tmpl names one) and
+// drops it when the test ends; it returns the connection string.
+func createDatabase(t testing.TB, admin *sql.DB, base, tmpl string) string {
+	t.Helper()
 	name := "xp_test_" + randomHex(8)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	if _, err := admin.Exec("CREATE DATABASE " + name + tmpl); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -175,6 +139,138 @@ func PostgresDSN(t testing.TB) string {
 		}
 	})
 	return withDB(base, name)
+}
+
+// fingerprint names the templates after what they hold: the migrations and the reference data
+// (with its generated ids left out), so every test process of one build shares one template
+// and a changed schema or seed gets a new one.
+func fingerprint() (string, error) {
+	m, err := store.MigrationsFingerprint()
+	if err != nil {
+		return "", err
+	}
+	d, err := seed.ReferenceData()
+	if err != nil {
+		return "", err
+	}
+	for i := range d.Occupations {
+		d.Occupations[i].ID = 0
+	}
+	for i := range d.SpecialActions {
+		d.SpecialActions[i].ID = 0
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append([]byte(m), b...))
+	return hex.EncodeToString(sum[:6]), nil
+}
+
+// sqliteTemplate builds (once per build, shared by test processes) a migrated SQLite file with
+// the reference data, written under a temporary name and renamed into place so that a process
+// never copies a half-written template; templates of earlier builds are removed.
+func sqliteTemplate(ctx context.Context) (string, error) {
+	fp, err := fingerprint()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(os.TempDir(), "xiangpei-template-"+fp+".db")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := path + "." + randomHex(4) + ".tmp"
+	db, err := store.Open(ctx, tmp)
+	if err != nil {
+		return "", err
+	}
+	err = db.Migrate(ctx)
+	if err == nil {
+		err = seed.Reference(ctx, db)
+	}
+	if err == nil {
+		err = db.Checkpoint(ctx)
+	}
+	db.Close()
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	for _, f := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
+		_ = os.Remove(f)
+	}
+	if err != nil {
+		return "", err
+	}
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "xiangpei-template-*.db"))
+	for _, f := range old {
+		if info, err := os.Stat(f); f != path && err == nil && time.Since(info.ModTime()) > time.Hour {
+			_ = os.Remove(f)
+		}
+	}
+	return path, nil
+}
+
+// postgresTemplate builds (once per build, shared by test processes under an advisory lock) a
+// migrated template database with the reference data, and drops templates of earlier builds.
+func postgresTemplate(ctx context.Context, admin *sql.DB, base string) (string, error) {
+	fp, err := fingerprint()
+	if err != nil {
+		return "", err
+	}
+	name := "xp_tmpl_" + fp
+	conn, err := admin.Conn(ctx) // the advisory lock belongs to one session
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(74290001)`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(74290001)`)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'xp\_tmpl\_%'`)
+	if err != nil {
+		return "", err
+	}
+	var stale []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			stale = append(stale, n)
+		}
+	}
+	rows.Close()
+	for _, n := range stale {
+		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+n)
+	}
+	// Build under a temporary name and rename, so a failed build leaves no template behind.
+	tmp := name + "_build"
+	_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+tmp)
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+tmp); err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, withDB(base, tmp))
+	if err != nil {
+		return "", err
+	}
+	err = db.Migrate(ctx)
+	if err == nil {
+		err = seed.Reference(ctx, db)
+	}
+	db.Close()
+	if err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+tmp+" RENAME TO "+name); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 // withDB adds or replaces the database name in a keyword/value or URL connection string.
