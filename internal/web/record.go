@@ -12,9 +12,9 @@ import (
 type recordData struct {
 	Person     xiangpei.Person
 	CountyName string
-	KeyGroups []xiangpei.KeyGroupMembership
-	GroupName map[string]string
-	Sections  []string
+	KeyGroups  []xiangpei.KeyGroupMembership
+	GroupName  map[string]string
+	Sections   []string
 }
 
 func (s *Server) loadRecord(r *http.Request) (recordData, error) {
