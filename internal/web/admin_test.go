@@ -1,15 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -21,13 +17,10 @@ import (
 	"xiangpei/internal/store/storetest"
 )
 
-// admWorld is a server on a real database with a system administrator and a security
-// administrator, each calling the API with a Bearer token.
+// admWorld is the fixture env with a system administrator and a security administrator, each
+// calling the API with a Bearer token.
 type admWorld struct {
-	t     *testing.T
-	db    *store.DB
-	srv   *Server
-	ts    *httptest.Server
+	*env
 	sysID int64
 	sys   string // the system administrator's API token
 	secID int64
@@ -36,17 +29,9 @@ type admWorld struct {
 
 const admTestPassword = "Quiet-Harbour-Lantern-77"
 
-var admCheapHash = auth.Params{Memory: 1024, Time: 1, Threads: 1}
-
 func newAdmWorld(t *testing.T, db *store.DB) *admWorld {
 	t.Helper()
-	srv, err := New(db, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	w := &admWorld{t: t, db: db, srv: srv, ts: ts}
+	w := &admWorld{env: newEnv(t, db)}
 	w.sysID, w.sys = w.admin("sys.admin", xiangpei.DutySysAdmin)
 	w.secID, w.sec = w.admin("sec.admin", xiangpei.DutySecAdmin)
 	return w
@@ -54,81 +39,25 @@ func newAdmWorld(t *testing.T, db *store.DB) *admWorld {
 
 // admin creates an administrator with its second factor enrolled and an API token.
 func (w *admWorld) admin(login string, duty xiangpei.Duty) (int64, string) {
-	w.t.Helper()
-	secret := auth.Secret(24)
-	var id int64
-	err := w.db.Tx(context.Background(), xiangpei.Actor{Name: "test"}, func(tx *store.Tx) error {
-		a, err := tx.CreateAccount(xiangpei.AccountInput{Login: login, DisplayName: "测试管理员", Role: xiangpei.RoleAdmin,
-			Duties: xiangpei.Duties{duty}}, auth.HashPassword(admTestPassword, admCheapHash), false)
-		if err != nil {
-			return err
-		}
-		totp, err := auth.NewTOTP(login)
-		if err != nil {
-			return err
-		}
-		if err := tx.SetTOTPSecret(a.ID, totp); err != nil {
-			return err
-		}
-		if err := tx.ConfirmTOTP(a.ID); err != nil {
-			return err
-		}
-		_, err = tx.CreateToken(a.ID, "test", auth.Digest(secret))
-		id = a.ID
-		return err
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return id, secret
+	a := w.account(xiangpei.AccountInput{Login: login, DisplayName: "测试管理员", Role: xiangpei.RoleAdmin,
+		Duties: xiangpei.Duties{duty}}, admTestPassword)
+	return a.ID, w.token(a.ID)
 }
 
 // staff creates an account directly in the store with a known password and no forced change.
 func (w *admWorld) staff(in xiangpei.AccountInput) xiangpei.Account {
-	w.t.Helper()
-	var a xiangpei.Account
-	err := w.db.Tx(context.Background(), xiangpei.Actor{Name: "test"}, func(tx *store.Tx) error {
-		var err error
-		a, err = tx.CreateAccount(in, auth.HashPassword(admTestPassword, admCheapHash), false)
-		return err
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return a
+	return w.account(in, admTestPassword)
 }
 
 // api calls the JSON API with a token and returns the status and the decoded body.
 func (w *admWorld) api(token, method, path string, body any) (int, map[string]any) {
 	w.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, w.ts.URL+path, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	status, raw, _ := w.request(token, method, path, body)
 	out := map[string]any{}
 	if len(raw) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber() // ids are 63-bit: keep them exact
-		if err := dec.Decode(&out); err != nil {
-			w.t.Fatalf("%s %s: not JSON: %s", method, path, raw)
-		}
+		out = decode(w.t, string(raw))
 	}
-	return resp.StatusCode, out
+	return status, out
 }
 
 // must calls the API and fails the test unless the status is want.
@@ -145,23 +74,12 @@ func (w *admWorld) must(want int, token, method, path string, body any) map[stri
 // following redirects.
 func (w *admWorld) page(token, method, path string, form url.Values) (int, string, http.Header) {
 	w.t.Helper()
-	var rd io.Reader
+	var body any
 	if form != nil {
-		rd = strings.NewReader(form.Encode())
+		body = form
 	}
-	req, _ := http.NewRequest(method, w.ts.URL+path, rd)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	status, b, h := w.request(token, method, path, body)
+	return status, string(b), h
 }
 
 func (w *admWorld) msg(key string, args ...any) string { return w.srv.msg.T("zh-CN", key, args...) }
@@ -178,73 +96,6 @@ func admID(v any) string {
 		return n.String()
 	}
 	return fmt.Sprint(v)
-}
-
-// admCreditCode completes 17 characters with their GB 32100 check character, or with a wrong
-// one when bad is set.
-func admCreditCode(first17 string, bad bool) string {
-	c := xiangpei.CreditCheckChar(first17)
-	if bad {
-		if c == '0' {
-			c = '1'
-		} else {
-			c = '0'
-		}
-	}
-	return first17 + string(c)
-}
-
-// admBrowser is a cookie-keeping client that does not follow redirects.
-type admBrowser struct {
-	w    *admWorld
-	c    *http.Client
-	csrf string
-}
-
-var admCSRFField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (w *admWorld) browser() *admBrowser {
-	jar, _ := cookiejar.New(nil)
-	return &admBrowser{w: w, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (b *admBrowser) do(req *http.Request) (int, string, http.Header) {
-	b.w.t.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if m := admCSRFField.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return resp.StatusCode, string(body), resp.Header
-}
-
-func (b *admBrowser) get(path string) (int, string, http.Header) {
-	req, _ := http.NewRequest(http.MethodGet, b.w.ts.URL+path, nil)
-	return b.do(req)
-}
-
-// signIn posts the sign-in form the way a browser does: the sign-in page first, for its CSRF
-// token, then the form.
-func (b *admBrowser) signIn(login, password string) (int, string, http.Header) {
-	b.w.t.Helper()
-	b.get("/login")
-	if b.csrf == "" {
-		u, _ := url.Parse(b.w.ts.URL)
-		for _, c := range b.c.Jar.Cookies(u) {
-			if c.Name == csrfCookie {
-				b.csrf = c.Value
-			}
-		}
-	}
-	form := url.Values{"login": {login}, "password": {password}, "csrf": {b.csrf}}
-	req, _ := http.NewRequest(http.MethodPost, b.w.ts.URL+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", b.w.ts.URL)
-	return b.do(req)
 }
 
 func TestAdminAccounts(t *testing.T) {
@@ -415,7 +266,7 @@ func testAdminSecAdminCannotCreate(t *testing.T, w *admWorld) {
 func (w *admWorld) admOrg(name, first17 string) string {
 	w.t.Helper()
 	out := w.must(http.StatusCreated, w.sys, "POST", "/api/v1/orgs", map[string]any{"kind": "institution", "name": name,
-		"credit_code": admCreditCode(first17, false), "county": "430211", "address": "天元区黄河北路 1 号", "contact": "刘老师",
+		"credit_code": creditCode(first17, false), "county": "430211", "address": "天元区黄河北路 1 号", "contact": "刘老师",
 		"phone": "0731-22837000", "capacity": 60})
 	return admID(out["id"])
 }
@@ -433,10 +284,10 @@ func testAdminResetPasswordSignsIn(t *testing.T, w *admWorld) {
 		t.Fatalf("reset: %v", out)
 	}
 	b := w.browser()
-	if code, _, _ := b.signIn("tianyuan.staff", first); code == http.StatusSeeOther {
+	if code, _, _ := b.login("tianyuan.staff", first); code == http.StatusSeeOther {
 		t.Fatal("the replaced initial password still signs in")
 	}
-	code, body, h := b.signIn("tianyuan.staff", pw)
+	code, body, h := b.login("tianyuan.staff", pw)
 	if code != http.StatusSeeOther || h.Get("Location") != "/" {
 		t.Fatalf("sign-in with the one-time password: %d %s", code, body)
 	}
@@ -458,7 +309,7 @@ func testAdminDisableEndsSessions(t *testing.T, w *admWorld) {
 	a := w.staff(xiangpei.AccountInput{Login: "to.disable", DisplayName: "将被停用", Role: xiangpei.RoleEmployer,
 		OrgID: mustInt(t, w.admOrgKind("employer", "株洲某用人单位", "91430211MA4L00002"))})
 	b := w.browser()
-	if code, body, _ := b.signIn("to.disable", admTestPassword); code != http.StatusSeeOther {
+	if code, body, _ := b.login("to.disable", admTestPassword); code != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d %s", code, body)
 	}
 	if code, _, _ := b.get("/api/v1/me"); code != http.StatusOK {
@@ -474,14 +325,14 @@ func testAdminDisableEndsSessions(t *testing.T, w *admWorld) {
 	if code, _, _ := b.get("/api/v1/me"); code != http.StatusUnauthorized {
 		t.Fatalf("after disabling, the old session answered %d", code)
 	}
-	if code, _, _ := b.signIn("to.disable", admTestPassword); code == http.StatusSeeOther {
+	if code, _, _ := b.login("to.disable", admTestPassword); code == http.StatusSeeOther {
 		t.Fatal("a disabled account signed in")
 	}
 	out = w.must(http.StatusOK, w.sys, "POST", "/api/v1/accounts/"+id+"/enable", map[string]any{"reason": "重新入职", "version": out["version"]})
 	if out["disabled"] != false {
 		t.Fatalf("enable: %v", out)
 	}
-	if code, body, _ := b.signIn("to.disable", admTestPassword); code != http.StatusSeeOther {
+	if code, body, _ := b.login("to.disable", admTestPassword); code != http.StatusSeeOther {
 		t.Fatalf("enabled account cannot sign in: %d %s", code, body)
 	}
 	// The list shows the account's state in words.
@@ -499,7 +350,7 @@ func testAdminDisableEndsSessions(t *testing.T, w *admWorld) {
 func (w *admWorld) admOrgKind(kind, name, first17 string) string {
 	w.t.Helper()
 	out := w.must(http.StatusCreated, w.sys, "POST", "/api/v1/orgs", map[string]any{"kind": kind, "name": name,
-		"credit_code": admCreditCode(first17, false), "county": "430211"})
+		"credit_code": creditCode(first17, false), "county": "430211"})
 	return admID(out["id"])
 }
 
@@ -532,7 +383,7 @@ func TestAdminOrgs(t *testing.T) {
 				t.Fatalf("a refused organisation was written: %v %v", list, err)
 			}
 			// A code failing only its check character is accepted, pending an officer's confirmation.
-			pending := admCreditCode("52430211MJ0000009", true)
+			pending := creditCode("52430211MJ0000009", true)
 			out = w.must(http.StatusCreated, w.sys, "POST", "/api/v1/orgs", map[string]any{"kind": "institution",
 				"name": "早期代码培训学校", "credit_code": pending, "county": "430211"})
 			if out["code_status"] != "pending" || out["notice"] != w.msg("done.admin_org_pending") {
@@ -543,13 +394,13 @@ func TestAdminOrgs(t *testing.T) {
 				"name": "重复登记培训学校", "credit_code": pending, "county": "430211"})
 			// An unknown county is refused.
 			w.must(http.StatusUnprocessableEntity, w.sys, "POST", "/api/v1/orgs", map[string]any{"kind": "employer",
-				"name": "不存在区县的单位", "credit_code": admCreditCode("91439999MA4L00003", false), "county": "439999"})
+				"name": "不存在区县的单位", "credit_code": creditCode("91439999MA4L00003", false), "county": "439999"})
 			// In the browser: the form, then the organisation's page with the pending notice.
 			if code, body, _ := w.page(w.sys, "GET", "/admin/orgs/new", nil); code != http.StatusOK || !strings.Contains(body, `name="credit_code"`) {
 				t.Fatalf("new organisation page: %d", code)
 			}
 			code, _, h := w.page(w.sys, "POST", "/admin/orgs", url.Values{"kind": {"school"}, "name": {"株洲技师学院"},
-				"credit_code": {admCreditCode("12430200MB0000004", true)}, "county": {"430211"}, "capacity": {"500"}})
+				"credit_code": {creditCode("12430200MB0000004", true)}, "county": {"430211"}, "capacity": {"500"}})
 			if code != http.StatusSeeOther || !regexp.MustCompile(`^/registry/orgs/\d+\?done=admin_org_pending$`).MatchString(h.Get("Location")) {
 				t.Fatalf("create by form: %d %s", code, h.Get("Location"))
 			}
@@ -757,7 +608,7 @@ func TestAdminSecurity(t *testing.T) {
 			a := w.staff(xiangpei.AccountInput{Login: "forgetful", DisplayName: "健忘的人", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutyAuditor}})
 			b := w.browser()
 			for i := 0; i < xiangpei.LockAfter; i++ {
-				b.signIn("forgetful", "wrong-password-"+fmt.Sprint(i))
+				b.login("forgetful", "wrong-password-"+fmt.Sprint(i))
 			}
 			locked := w.must(http.StatusOK, w.sec, "GET", "/api/v1/security/locked", nil)["accounts"].([]any)
 			if len(locked) != 1 || locked[0].(map[string]any)["login"] != "forgetful" || locked[0].(map[string]any)["state"] != "locked" {

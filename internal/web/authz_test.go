@@ -38,7 +38,7 @@ type matrixWorld struct {
 
 func person(t *testing.T, tx *store.Tx, id17, name, phone, county string) xiangpei.Person {
 	t.Helper()
-	p, err := xiangpei.PersonInput{IDNumber: id17 + string(xiangpei.IDCheckDigit(id17)), Name: name, Phone: phone, Household: "rural", County: county}.
+	p, err := xiangpei.PersonInput{IDNumber: validID(id17), Name: name, Phone: phone, Household: "rural", County: county}.
 		Validate(tx.Now, func(string) bool { return true })
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func person(t *testing.T, tx *store.Tx, id17, name, phone, county string) xiangp
 func orgIn(t *testing.T, tx *store.Tx, kind xiangpei.OrgKind, name, code17, county string) xiangpei.Organisation {
 	t.Helper()
 	o, err := tx.CreateOrg(xiangpei.Organisation{Kind: kind, Name: name, County: county,
-		CreditCode: xiangpei.CreditCode(code17 + string(xiangpei.CreditCheckChar(code17)))})
+		CreditCode: xiangpei.CreditCode(creditCode(code17, false))})
 	if err != nil {
 		t.Fatal(err)
 	}

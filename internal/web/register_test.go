@@ -32,8 +32,6 @@ func smsCode(t *testing.T, db *store.DB, phone string) string {
 	return m.Body[i : i+6]
 }
 
-func validID(first17 string) string { return first17 + string(xiangpei.IDCheckDigit(first17)) }
-
 func TestRegisterPerson(t *testing.T) {
 	for _, db := range storetest.Engines(t) {
 		t.Run(string(db.Engine), func(t *testing.T) {

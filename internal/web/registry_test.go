@@ -1,21 +1,15 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"xiangpei"
-	"xiangpei/internal/auth"
 	"xiangpei/internal/store"
 	"xiangpei/internal/store/storetest"
 )
@@ -23,10 +17,7 @@ import (
 // regWorld is a small registry: two counties of Zhuzhou, a person and an organisation in
 // each, officers of both, a system administrator, an auditor and an institution's staff.
 type regWorld struct {
-	t      *testing.T
-	db     *store.DB
-	srv    *httptest.Server
-	client *http.Client
+	*env
 
 	personA, personB xiangpei.Person // 天元区 430211, 荷塘区 430202
 	orgA, orgB       xiangpei.Organisation
@@ -39,37 +30,19 @@ type regWorld struct {
 }
 
 // regIDNumber builds a valid ID number from a county, a birth date and a sequence.
-func regIDNumber(county, birth, seq string) string {
-	first := county + birth + seq
-	return first + string(xiangpei.IDCheckDigit(first))
-}
+func regIDNumber(county, birth, seq string) string { return validID(county + birth + seq) }
 
 // regCreditCode builds a credit code of a county; pending gives it a wrong check character.
 func regCreditCode(county, body string, pending bool) string {
-	first := "91" + county + body
-	c := xiangpei.CreditCheckChar(first)
-	if pending {
-		if c == '0' {
-			c = '1'
-		} else {
-			c = '0'
-		}
-	}
-	return first + string(c)
+	return creditCode("91"+county+body, pending)
 }
 
 func newRegWorld(t *testing.T, db *store.DB) *regWorld {
 	t.Helper()
-	s, err := New(db, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &regWorld{t: t, db: db, srv: httptest.NewServer(s)}
-	t.Cleanup(w.srv.Close)
-	w.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	w := &regWorld{env: newEnv(t, db)}
 	ctx := context.Background()
 	setup := xiangpei.Actor{Name: "setup", Role: xiangpei.RoleAdmin}
-	err = db.Tx(ctx, setup, func(tx *store.Tx) error {
+	err := db.Tx(ctx, setup, func(tx *store.Tx) error {
 		var err error
 		if w.personA, err = tx.CreatePerson(xiangpei.Person{IDNumber: xiangpei.IDNumber(regIDNumber("430211", "19900315", "123")),
 			Name: "张天元", Phone: "13807331234", Household: xiangpei.HouseholdRural, County: "430211"}); err != nil {
@@ -112,67 +85,18 @@ func newRegWorld(t *testing.T, db *store.DB) *regWorld {
 
 // account creates an account with its second factor enrolled and returns an API token for it.
 func (w *regWorld) account(in xiangpei.AccountInput) string {
-	w.t.Helper()
-	secret := auth.Secret(24)
-	err := w.db.Tx(context.Background(), xiangpei.Actor{Name: "setup", Role: xiangpei.RoleAdmin}, func(tx *store.Tx) error {
-		a, err := tx.CreateAccount(in, "not-a-password-hash", false)
-		if err != nil {
-			return err
-		}
-		if in.Role.NeedsSecondFactor() {
-			if err := tx.SetTOTPSecret(a.ID, "JBSWY3DPEHPK3PXP"); err != nil {
-				return err
-			}
-			if err := tx.ConfirmTOTP(a.ID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.CreateToken(a.ID, "test", auth.Digest(secret))
-		return err
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return secret
+	return w.token(w.env.account(in, testPassword).ID)
 }
 
 // call sends a request with a Bearer token: a JSON body for the API, form values otherwise.
+// A redirect answers with its location instead of a body.
 func (w *regWorld) call(token, method, path string, body any) (int, string) {
 	w.t.Helper()
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case url.Values:
-		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		rd, ctype = bytes.NewReader(j), "application/json"
+	status, b, h := w.request(token, method, path, body)
+	if loc := h.Get("Location"); loc != "" {
+		return status, loc
 	}
-	req, err := http.NewRequest(method, w.srv.URL+path, rd)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	res, err := w.client.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	if loc := res.Header.Get("Location"); loc != "" {
-		return res.StatusCode, loc
-	}
-	return res.StatusCode, string(b)
+	return status, string(b)
 }
 
 // want checks a status and returns the body.
@@ -183,18 +107,6 @@ func (w *regWorld) want(status int, token, method, path string, body any) string
 		w.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, got, status, b)
 	}
 	return b
-}
-
-// decode reads a JSON body keeping numbers exact (ids are 64-bit).
-func decode(t *testing.T, body string) map[string]any {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(body))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		t.Fatalf("decode %q: %v", body, err)
-	}
-	return m
 }
 
 func num(v any) int64 {
