@@ -488,12 +488,7 @@ func (s *Server) adminShowAccount(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.adminAccountPage(r, id, nil, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_account", p)
+	s.show(w, r, &formPage{"admin_account", func() (*Page, error) { return s.adminAccountPage(r, id, nil, "") }})
 }
 
 func (s *Server) adminAPIAccount(w http.ResponseWriter, r *http.Request) {
@@ -779,12 +774,7 @@ func (s *Server) adminRegionsPage(r *http.Request, edited string, name string, v
 }
 
 func (s *Server) adminShowRegions(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminRegionsPage(r, "", "", 0)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_regions", p)
+	s.show(w, r, &formPage{"admin_ref_regions", func() (*Page, error) { return s.adminRegionsPage(r, "", "", 0) }})
 }
 
 func adminRegionJSON(reg store.Region) map[string]any {
@@ -792,13 +782,7 @@ func adminRegionJSON(reg store.Region) map[string]any {
 }
 
 func (s *Server) adminAPIRegions(w http.ResponseWriter, r *http.Request) {
-	regions, err := s.db.ListRegions(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := jsonList(regions, adminRegionJSON)
-	writeJSON(w, http.StatusOK, map[string]any{"regions": out})
+	answerList(s, w, r, "regions", s.db.ListRegions, adminRegionJSON)
 }
 
 type adminNameForm struct {
@@ -924,12 +908,7 @@ func (s *Server) adminOccupationsPage(r *http.Request, add *adminAddOccForm) (*P
 }
 
 func (s *Server) adminShowOccupations(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminOccupationsPage(r, nil)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_occupations", p)
+	s.show(w, r, &formPage{"admin_ref_occupations", func() (*Page, error) { return s.adminOccupationsPage(r, nil) }})
 }
 
 func adminOccupationJSON(o store.Occupation) map[string]any {
@@ -1036,12 +1015,7 @@ func (s *Server) adminOccupationPage(r *http.Request, code string, form *adminOc
 }
 
 func (s *Server) adminShowOccupation(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminOccupationPage(r, r.PathValue("code"), nil, nil)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_occupation", p)
+	s.show(w, r, &formPage{"admin_ref_occupation", func() (*Page, error) { return s.adminOccupationPage(r, r.PathValue("code"), nil, nil) }})
 }
 
 // adminUpdateOccupation corrects an entry's name and skill levels. On the API, leaving out
@@ -1123,12 +1097,7 @@ func (s *Server) adminLevelsPage(r *http.Request, edit adminEdit[adminLevelForm]
 }
 
 func (s *Server) adminShowLevels(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminLevelsPage(r, adminEdit[adminLevelForm]{})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_levels", p)
+	s.show(w, r, &formPage{"admin_ref_levels", func() (*Page, error) { return s.adminLevelsPage(r, adminEdit[adminLevelForm]{}) }})
 }
 
 func adminLevelJSON(l store.SkillLevel) map[string]any {
@@ -1136,13 +1105,7 @@ func adminLevelJSON(l store.SkillLevel) map[string]any {
 }
 
 func (s *Server) adminAPILevels(w http.ResponseWriter, r *http.Request) {
-	levels, err := s.db.ListSkillLevels(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := jsonList(levels, adminLevelJSON)
-	writeJSON(w, http.StatusOK, map[string]any{"levels": out})
+	answerList(s, w, r, "levels", s.db.ListSkillLevels, adminLevelJSON)
 }
 
 func (s *Server) adminUpdateLevel(w http.ResponseWriter, r *http.Request) {
@@ -1204,12 +1167,7 @@ func (s *Server) adminKeyGroupsPage(r *http.Request, edit string, f adminKeyGrou
 }
 
 func (s *Server) adminShowKeyGroups(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminKeyGroupsPage(r, "", adminKeyGroupForm{})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_key_groups", p)
+	s.show(w, r, &formPage{"admin_ref_key_groups", func() (*Page, error) { return s.adminKeyGroupsPage(r, "", adminKeyGroupForm{}) }})
 }
 
 func adminKeyGroupJSON(g store.KeyGroup) map[string]any {
@@ -1218,13 +1176,7 @@ func adminKeyGroupJSON(g store.KeyGroup) map[string]any {
 }
 
 func (s *Server) adminAPIKeyGroups(w http.ResponseWriter, r *http.Request) {
-	groups, err := s.db.ListKeyGroups(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := jsonList(groups, adminKeyGroupJSON)
-	writeJSON(w, http.StatusOK, map[string]any{"key_groups": out})
+	answerList(s, w, r, "key_groups", s.db.ListKeyGroups, adminKeyGroupJSON)
 }
 
 // adminSaveKeyGroup adds a key group (POST to the collection) or corrects one (POST to its code,
@@ -1301,12 +1253,7 @@ func (s *Server) adminSectorsPage(r *http.Request, edit string, f adminSectorFor
 }
 
 func (s *Server) adminShowSectors(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminSectorsPage(r, "", adminSectorForm{})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_sectors", p)
+	s.show(w, r, &formPage{"admin_ref_sectors", func() (*Page, error) { return s.adminSectorsPage(r, "", adminSectorForm{}) }})
 }
 
 func adminSectorJSON(x store.Sector) map[string]any {
@@ -1314,13 +1261,7 @@ func adminSectorJSON(x store.Sector) map[string]any {
 }
 
 func (s *Server) adminAPISectors(w http.ResponseWriter, r *http.Request) {
-	sectors, err := s.db.ListSectors(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := jsonList(sectors, adminSectorJSON)
-	writeJSON(w, http.StatusOK, map[string]any{"sectors": out})
+	answerList(s, w, r, "sectors", s.db.ListSectors, adminSectorJSON)
 }
 
 func (s *Server) adminSaveSector(w http.ResponseWriter, r *http.Request) {
@@ -1409,12 +1350,9 @@ func (s *Server) adminActionsPage(r *http.Request, year int, edit int64, f admin
 }
 
 func (s *Server) adminShowActions(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminActionsPage(r, adminYear(r, adminThisYear(s.now())), 0, adminActionForm{})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_actions", p)
+	s.show(w, r, &formPage{"admin_ref_actions", func() (*Page, error) {
+		return s.adminActionsPage(r, adminYear(r, adminThisYear(s.now())), 0, adminActionForm{})
+	}})
 }
 
 func adminActionJSON(a store.SpecialAction) map[string]any {
@@ -1529,12 +1467,9 @@ func (s *Server) adminCalendarPage(r *http.Request, year int, f adminDayForm) (*
 }
 
 func (s *Server) adminShowCalendar(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminCalendarPage(r, adminYear(r, adminThisYear(s.now())), adminDayForm{Kind: xiangpei.DayHoliday})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_ref_calendar", p)
+	s.show(w, r, &formPage{"admin_ref_calendar", func() (*Page, error) {
+		return s.adminCalendarPage(r, adminYear(r, adminThisYear(s.now())), adminDayForm{Kind: xiangpei.DayHoliday})
+	}})
 }
 
 func adminDayJSON(d store.CalendarDay) map[string]any {
@@ -1650,12 +1585,7 @@ func (s *Server) adminSecurityPage(r *http.Request, profile string) (*Page, erro
 }
 
 func (s *Server) adminShowSecurity(w http.ResponseWriter, r *http.Request) {
-	p, err := s.adminSecurityPage(r, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "admin_security", p)
+	s.show(w, r, &formPage{"admin_security", func() (*Page, error) { return s.adminSecurityPage(r, "") }})
 }
 
 type adminProfileForm struct {

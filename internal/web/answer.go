@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -98,4 +99,25 @@ func pagerOf(r *http.Request, n, total, size int) *pager {
 		p.Next = link(n + 1)
 	}
 	return p
+}
+
+// show renders a page built by its builder, or the builder's error.
+func (s *Server) show(w http.ResponseWriter, r *http.Request, pg *formPage) {
+	p, err := pg.build()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, pg.name, p)
+}
+
+// answerList answers the JSON list that list reads, under name.
+func answerList[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
+	list func(context.Context) ([]T, error), toJSON func(T) map[string]any) {
+	items, err := list(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{name: jsonList(items, toJSON)})
 }

@@ -533,11 +533,7 @@ func (s *Server) regAddKeyGroup(w http.ResponseWriter, r *http.Request) {
 		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.AddGroup = f }))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusCreated, regKeyGroupJSON(m))
-		return
-	}
-	redirect(w, r, regPersonPath(id), "registry_keygroup_added")
+	answer(w, r, http.StatusCreated, regKeyGroupJSON(m), regPersonPath(id), "registry_keygroup_added")
 }
 
 func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
@@ -567,11 +563,7 @@ func (s *Server) regRemoveKeyGroup(w http.ResponseWriter, r *http.Request) {
 		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.RemoveID, d.Remove = mid, f }))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"removed": mid})
-		return
-	}
-	redirect(w, r, regPersonPath(id), "registry_keygroup_removed")
+	answer(w, r, http.StatusOK, map[string]any{"removed": mid}, regPersonPath(id), "registry_keygroup_removed")
 }
 
 // ---- organisations ----
