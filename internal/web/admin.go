@@ -401,10 +401,8 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) {
 		var in xiangpei.AccountInput
 		if in, err = s.adminAccountInput(r, f); err == nil {
 			pw = adminOneTimePassword(in.Login)
-			err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-				var err error
-				a, err = tx.CreateAccount(in, auth.HashPassword(pw, auth.DefaultParams), true)
-				return err
+			a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
+				return tx.CreateAccount(in, auth.HashPassword(pw, auth.DefaultParams), true)
 			})
 		}
 	}
@@ -530,10 +528,8 @@ func (s *Server) adminSetDuties(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-			var err error
-			a, err = tx.SetAccountDuties(id, f.Version, duties, strings.TrimSpace(f.Region))
-			return err
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
+			return tx.SetAccountDuties(id, f.Version, duties, strings.TrimSpace(f.Region))
 		})
 	}
 	if err != nil {
@@ -565,13 +561,11 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 	var pw string
 	if err == nil {
 		pw = adminOneTimePassword(a.Login)
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
 			if err := tx.SetPassword(id, auth.HashPassword(pw, auth.DefaultParams), true, ""); err != nil {
-				return err
+				return xiangpei.Account{}, err
 			}
-			var err error
-			a, err = tx.Account(id)
-			return err
+			return tx.Account(id)
 		})
 	}
 	if err != nil {
@@ -600,13 +594,11 @@ func (s *Server) adminSetDisabled(w http.ResponseWriter, r *http.Request, disabl
 	}
 	var a xiangpei.Account
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
 			if err := tx.SetAccountDisabled(id, f.Version, disabled, reason); err != nil {
-				return err
+				return xiangpei.Account{}, err
 			}
-			var err error
-			a, err = tx.Account(id)
-			return err
+			return tx.Account(id)
 		})
 	}
 	if err != nil {
@@ -630,13 +622,11 @@ func (s *Server) adminResetTOTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var a xiangpei.Account
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
 			if err := tx.ResetTOTP(id); err != nil {
-				return err
+				return xiangpei.Account{}, err
 			}
-			var err error
-			a, err = tx.Account(id)
-			return err
+			return tx.Account(id)
 		})
 	}
 	if err != nil {
@@ -691,10 +681,8 @@ func (s *Server) adminCreateOrg(w http.ResponseWriter, r *http.Request) {
 		in := xiangpei.OrgInput{Kind: f.Kind, Name: f.Name, CreditCode: f.CreditCode, County: f.County, Address: f.Address,
 			Contact: f.Contact, Phone: f.Phone, Capacity: f.Capacity}
 		if o, err = in.Validate(s.knownCounty(r)); err == nil {
-			err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-				var err error
-				o, err = tx.CreateOrg(o)
-				return err
+			o, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Organisation, error) {
+				return tx.CreateOrg(o)
 			})
 		}
 	}
@@ -947,11 +935,9 @@ func (s *Server) adminAddOccupation(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var o store.Occupation
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-			var err error
-			o, err = tx.AddOccupation(store.Occupation{Code: f.Code, Name: f.Name, GBM: f.GBM,
+		o, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (store.Occupation, error) {
+			return tx.AddOccupation(store.Occupation{Code: f.Code, Name: f.Name, GBM: f.GBM,
 				Levels: strings.Join(f.Levels, ","), Edition: f.Edition})
-			return err
 		})
 	}
 	if err != nil {
@@ -1377,10 +1363,8 @@ func (s *Server) adminAddAction(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var a store.SpecialAction
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-			var err error
-			a, err = tx.AddSpecialAction(f.Year, f.Code, f.NameZh, f.NameEn)
-			return err
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (store.SpecialAction, error) {
+			return tx.AddSpecialAction(f.Year, f.Code, f.NameZh, f.NameEn)
 		})
 	}
 	if err != nil {
@@ -1630,13 +1614,11 @@ func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "account")
 	var a xiangpei.Account
 	if err == nil {
-		err = s.db.Tx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		a, err = change(s, r, func(tx *store.Tx, _ xiangpei.Actor) (xiangpei.Account, error) {
 			if err := tx.Unlock(id); err != nil {
-				return err
+				return xiangpei.Account{}, err
 			}
-			var err error
-			a, err = tx.Account(id)
-			return err
+			return tx.Account(id)
 		})
 	}
 	if err != nil {

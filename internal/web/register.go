@@ -153,21 +153,20 @@ func (s *Server) doRegister(w http.ResponseWriter, r *http.Request, f registerFo
 	}); err != nil {
 		return p, err
 	}
-	var acct xiangpei.Account
-	err = s.db.Tx(ctx, xiangpei.Actor{Name: "public"}, func(tx *store.Tx) error {
+	acct, err := store.Do(ctx, s.db, xiangpei.Actor{Name: "public"}, func(tx *store.Tx) (xiangpei.Account, error) {
 		if existing.ID != 0 {
 			p = existing
 		} else {
-			var err error
-			if p, err = tx.CreatePerson(p); err != nil {
-				return err
+			created, err := tx.CreatePerson(p)
+			if err != nil {
+				return xiangpei.Account{}, err
 			}
+			p = created
 		}
-		tx.Actor = xiangpei.Actor{Name: p.Phone[:3] + "****" + p.Phone[7:], Role: xiangpei.RolePerson, PersonID: p.ID}
-		var err error
-		acct, err = tx.CreateAccount(xiangpei.AccountInput{Login: p.Phone, DisplayName: p.Name, Role: xiangpei.RolePerson, PersonID: p.ID},
+		// From here the new person acts: the audit trail names them by their masked phone.
+		tx.Actor = xiangpei.Actor{Name: xiangpei.MaskPhone(p.Phone), Role: xiangpei.RolePerson, PersonID: p.ID}
+		return tx.CreateAccount(xiangpei.AccountInput{Login: p.Phone, DisplayName: p.Name, Role: xiangpei.RolePerson, PersonID: p.ID},
 			auth.HashPassword(f.Password, auth.DefaultParams), false)
-		return err
 	})
 	if err != nil {
 		return p, err

@@ -82,6 +82,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 var errBadCredentials = xiangpei.Errorf(xiangpei.Unauthorized, "auth.bad_credentials", "The account name or password is wrong.")
 
+// errLocked tells how many minutes an account stays locked.
+func errLocked(until, now time.Time) error {
+	mins := int(until.Sub(now).Minutes()) + 1
+	return xiangpei.Errorf(xiangpei.RateLimited, "auth.locked", "Too many wrong passwords: the account is locked for %v more minutes.", mins)
+}
+
 // signIn checks a password and starts a new session. Unknown accounts and wrong passwords get
 // the same message and take the same time; repeated failures lock the account for a while.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, f loginForm) error {
@@ -102,21 +108,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, f loginForm) err
 		return err
 	}
 	if a.LockedUntil.After(now) {
-		mins := int(a.LockedUntil.Sub(now).Minutes()) + 1
-		return xiangpei.Errorf(xiangpei.RateLimited, "auth.locked", "Too many wrong passwords: the account is locked for %v more minutes.", mins)
+		return errLocked(a.LockedUntil, now)
 	}
 	if !auth.CheckPassword(a.PasswordHash, f.Password) {
-		var until time.Time
-		if err := s.db.Tx(r.Context(), a.Actor(), func(tx *store.Tx) error {
-			var err error
-			until, err = tx.RecordLoginFailure(a.ID)
-			return err
-		}); err != nil {
+		until, err := store.Do(r.Context(), s.db, a.Actor(), func(tx *store.Tx) (time.Time, error) {
+			return tx.RecordLoginFailure(a.ID)
+		})
+		if err != nil {
 			return err
 		}
 		if until.After(now) {
-			mins := int(until.Sub(now).Minutes()) + 1
-			return xiangpei.Errorf(xiangpei.RateLimited, "auth.locked", "Too many wrong passwords: the account is locked for %v more minutes.", mins)
+			return errLocked(until, now)
 		}
 		return errBadCredentials
 	}
