@@ -411,6 +411,7 @@ func (s *Server) adminCreateAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if st.api {
+		noReplay(r)
 		writeJSON(w, http.StatusCreated, map[string]any{"account": s.adminAccountJSON(a), "initial_password": pw, "must_change": true})
 		return
 	}
@@ -573,6 +574,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if st.api {
+		noReplay(r)
 		writeJSON(w, http.StatusOK, map[string]any{"account": s.adminAccountJSON(a), "one_time_password": pw, "must_change": true})
 		return
 	}

@@ -263,6 +263,12 @@ func (e *env) token(accountID int64) string {
 // url.Values (a form) or anything else (JSON).
 func (e *env) request(token, method, path string, body any) (int, []byte, http.Header) {
 	e.t.Helper()
+	return e.requestWith(token, method, path, body, nil)
+}
+
+// requestWith is request with extra headers.
+func (e *env) requestWith(token, method, path string, body any, header http.Header) (int, []byte, http.Header) {
+	e.t.Helper()
 	var rd io.Reader
 	ctype := ""
 	switch b := body.(type) {
@@ -285,6 +291,9 @@ func (e *env) request(token, method, path string, body any) (int, []byte, http.H
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Do(req)

@@ -30,6 +30,13 @@ func (c *captureWriter) WriteHeader(code int) {
 	}
 }
 
+// noReplayBody is what the idempotency record keeps instead of a response that carried a
+// one-time secret (a new account's or a reset password): secrets are never stored.
+const noReplayBody = "(no-replay: one-time secret)" // never a JSON body, and PostgreSQL text (no NUL)
+
+// noReplay marks the response to this request as carrying a one-time secret.
+func noReplay(r *http.Request) { stateOf(r).noReplay = true }
+
 // idempotent runs an API create at most once per Idempotency-Key and account, with Stripe's
 // semantics: a retry with the same body gets the first response again; the same key with a
 // different body is refused; a key whose first request is still running is a conflict.
@@ -59,6 +66,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h http.Handl
 			s.fail(w, r, xiangpei.Errorf(xiangpei.Invalid, "idempotency.mismatch", "This idempotency key was already used for a different request."))
 		case rec.Status == 0:
 			s.fail(w, r, xiangpei.Errorf(xiangpei.Conflict, "idempotency.busy", "This request is being handled; try again in a moment."))
+		case rec.Body == noReplayBody:
+			s.fail(w, r, xiangpei.Errorf(xiangpei.Conflict, "idempotency.secret", "This request was already carried out. Its one-time password is shown only once; reset the password again for a new one."))
 		default:
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.Header().Set("Idempotent-Replayed", "true")
@@ -75,8 +84,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h http.Handl
 		}
 	}()
 	h(c, r)
-	if err := s.db.FinishIdempotencyKey(r.Context(), accountID, key, c.status, c.body.String()); err != nil {
+	kept := c.body.String()
+	if stateOf(r).noReplay {
+		kept = noReplayBody
+	}
+	if err := s.db.FinishIdempotencyKey(r.Context(), accountID, key, c.status, kept); err != nil {
+		// Release the key rather than leave it "in progress" for ever; a retry then acts again.
 		s.log.ErrorContext(r.Context(), "idempotency key not stored", "err", err.Error())
+		_ = s.db.FinishIdempotencyKey(r.Context(), accountID, key, 0, "")
 	}
 	finished = true
 	if c.status == 0 {

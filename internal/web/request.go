@@ -23,6 +23,7 @@ type state struct {
 	bearer    bool // authenticated by an API token rather than a session
 	expired   bool // a session cookie was presented but the session had expired
 	pattern   string
+	noReplay  bool // the response carries a one-time secret: an idempotent retry must not show it again
 }
 
 func withState(r *http.Request, st *state) *http.Request {
