@@ -46,6 +46,8 @@ type env struct {
 	ts    *httptest.Server
 	clock *clock
 	logs  *strings.Builder
+	// secrets are the passwords, tokens and TOTP keys the test handed out; none may be logged.
+	secrets []string
 }
 
 type syncWriter struct {
@@ -95,6 +97,11 @@ func (e *env) checkLogs() {
 	}
 	if m := phoneLike.FindString(text); m != "" {
 		e.t.Errorf("the log contains a mobile number: %s", m)
+	}
+	for _, secret := range e.secrets {
+		if strings.Contains(text, secret) {
+			e.t.Errorf("the log contains a password, token or TOTP key: %s…", secret[:4])
+		}
 	}
 }
 
@@ -152,6 +159,7 @@ func (b *browser) post(path string, form url.Values) (int, string, http.Header) 
 // account creates an account with a known password; officers and admins get a TOTP secret.
 func (e *env) account(in xiangpei.AccountInput, password string) xiangpei.Account {
 	e.t.Helper()
+	e.secrets = append(e.secrets, password)
 	var a xiangpei.Account
 	err := e.db.Tx(context.Background(), xiangpei.Actor{Name: "test"}, func(tx *store.Tx) error {
 		var err error
@@ -167,6 +175,7 @@ func (e *env) account(in xiangpei.AccountInput, password string) xiangpei.Accoun
 			return err
 		}
 		a.TOTPSecret = secret
+		e.secrets = append(e.secrets, secret)
 		return nil
 	})
 	if err != nil {
@@ -249,6 +258,7 @@ var cheapHash = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 func (e *env) token(accountID int64) string {
 	e.t.Helper()
 	secret := auth.Secret(24)
+	e.secrets = append(e.secrets, secret)
 	err := e.db.Tx(context.Background(), xiangpei.Actor{Name: "test"}, func(tx *store.Tx) error {
 		_, err := tx.CreateToken(accountID, "test", auth.Digest(secret))
 		return err

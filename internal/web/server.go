@@ -89,12 +89,13 @@ func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
 func (s *Server) Demo(ctx context.Context) bool {
 	s.demo.mu.Lock()
 	defer s.demo.mu.Unlock()
-	if time.Since(s.demo.checked) < 5*time.Second {
+	now := s.now()
+	if now.Sub(s.demo.checked) < 5*time.Second && !now.Before(s.demo.checked) {
 		return s.demo.on
 	}
 	v, err := s.db.Setting(ctx, store.SettingDemo, "")
 	if err == nil {
-		s.demo.on, s.demo.checked = v == "true", time.Now()
+		s.demo.on, s.demo.checked = v == "true", now
 	}
 	return s.demo.on
 }
