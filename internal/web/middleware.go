@@ -267,3 +267,11 @@ func (s *Server) needSignIn(w http.ResponseWriter, r *http.Request, st *state) {
 	}
 	http.Redirect(w, r, "/login?"+q.Encode(), http.StatusSeeOther)
 }
+
+// handleBoth registers a page route and its JSON twin under /api/v1 with one rule and one
+// handler, so that a screen's action cannot exist without its API.
+func (s *Server) handleBoth(pattern, apiPath string, access Access, h http.HandlerFunc) {
+	method, _, _ := strings.Cut(pattern, " ")
+	s.handle(pattern, access, h)
+	s.handle(method+" "+apiPath, access, h)
+}

@@ -35,10 +35,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /account/password", Early(), s.showPassword)
 	s.handle("POST /account/password", Early(), s.changePassword)
 	s.handle("GET /register", Public(), s.showRegister)
-	s.handle("POST /register/code", Public(), s.sendRegisterCode)
-	s.handle("POST /register", Public(), s.register)
-	s.handle("POST /api/v1/register/code", Public(), s.sendRegisterCode)
-	s.handle("POST /api/v1/register", Public(), s.register)
+	s.handleBoth("POST /register/code", "/api/v1/register/code", Public(), s.sendRegisterCode)
+	s.handleBoth("POST /register", "/api/v1/register", Public(), s.register)
 	s.handle("GET /api/v1/me", SignedIn(), s.apiMe)
 
 	// A person's lifelong record.
