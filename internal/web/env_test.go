@@ -119,9 +119,10 @@ func (e *env) browser() *browser {
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func (b *browser) get(path string) (int, string, http.Header) {
+// do sends a request as the browser and remembers the CSRF token of the page it gets back.
+func (b *browser) do(req *http.Request) (int, string, http.Header) {
 	b.e.t.Helper()
-	resp, err := b.c.Get(b.e.ts.URL + path)
+	resp, err := b.c.Do(req)
 	if err != nil {
 		b.e.t.Fatal(err)
 	}
@@ -133,8 +134,13 @@ func (b *browser) get(path string) (int, string, http.Header) {
 	return resp.StatusCode, string(body), resp.Header
 }
 
+func (b *browser) get(path string) (int, string, http.Header) {
+	req, _ := http.NewRequest(http.MethodGet, b.e.ts.URL+path, nil)
+	return b.do(req)
+}
+
+// post submits a form with the page's CSRF token, from this site's origin.
 func (b *browser) post(path string, form url.Values) (int, string, http.Header) {
-	b.e.t.Helper()
 	if form == nil {
 		form = url.Values{}
 	}
@@ -144,16 +150,7 @@ func (b *browser) post(path string, form url.Values) (int, string, http.Header) 
 	req, _ := http.NewRequest(http.MethodPost, b.e.ts.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", b.e.ts.URL)
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if m := csrfField.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return resp.StatusCode, string(body), resp.Header
+	return b.do(req)
 }
 
 // account creates an account with a known password; officers and admins get a TOTP secret.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -167,13 +166,8 @@ func TestCSRFAndBodyLimit(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/logout", strings.NewReader("csrf="+b.csrf))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			resp, err := b.c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusForbidden {
-				t.Fatalf("cross-site POST: %d", resp.StatusCode)
+			if code, _, _ := b.do(req); code != http.StatusForbidden {
+				t.Fatalf("cross-site POST: %d", code)
 			}
 			// An oversized body is refused with 413.
 			big := url.Values{"current": {strings.Repeat("x", 70<<10)}}
@@ -183,14 +177,8 @@ func TestCSRFAndBodyLimit(t *testing.T) {
 			// JSON API with a session needs the header token.
 			req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/register/code", strings.NewReader(`{"phone":"13800000000"}`))
 			req.Header.Set("Content-Type", "application/json")
-			resp, err = b.c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body2, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body2), `"kind":"forbidden"`) {
-				t.Fatalf("API POST with a session but no X-CSRF-Token: %d %s", resp.StatusCode, body2)
+			if code, body, _ := b.do(req); code != http.StatusForbidden || !strings.Contains(body, `"kind":"forbidden"`) {
+				t.Fatalf("API POST with a session but no X-CSRF-Token: %d %s", code, body)
 			}
 		})
 	}
