@@ -114,3 +114,18 @@ func between(s, from, to string) string {
 	}
 	return s[i : i+j]
 }
+
+// The public registration API works for a client that never loaded a page (no cookie, no
+// token), but a browser request from another site is refused.
+func TestPublicAPIWithoutSession(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	code, body, _ := e.request("", http.MethodPost, "/api/v1/register/code", map[string]string{"phone": "13712340000"})
+	if code != http.StatusAccepted || !strings.Contains(string(body), "137****0000") {
+		t.Fatalf("public API call without a page first: %d %s", code, body)
+	}
+	code, body, _ = e.requestWith("", http.MethodPost, "/api/v1/register/code", map[string]string{"phone": "13712340001"},
+		http.Header{"Sec-Fetch-Site": {"cross-site"}})
+	if code != http.StatusForbidden {
+		t.Fatalf("cross-site browser call: %d %s", code, body)
+	}
+}
