@@ -131,3 +131,19 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("unknown command: %v", err)
 	}
 }
+
+// A database people already use never receives the demo accounts and their published
+// password, even when serve runs with the default --demo.
+func TestDemoNeverSeedsAUsedDatabase(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "prod.db")
+	out, err := runCmd(t, nil, "user", "create", "--login", "root", "--name", "系统管理员", "--role", "admin", "--duty", "sysadmin", "--db", dsn)
+	if err != nil || !strings.Contains(out, "one-time password") {
+		t.Fatalf("user create: %v %s", err, out)
+	}
+	if out, err := runCmd(t, nil, "seed", "--demo", "--db", dsn); err == nil || strings.Contains(out, "demo world seeded") {
+		t.Fatalf("seed --demo into a used database: %v %s", err, out)
+	}
+	if _, err := runCmd(t, nil, "token", "create", "--account", "admin", "--name", "probe", "--db", dsn); err == nil {
+		t.Fatal("the demo admin account exists in a used database")
+	}
+}

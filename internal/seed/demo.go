@@ -106,13 +106,17 @@ func completeID(id17 string) string { return id17 + string(xiangpei.IDCheckDigit
 // Demo seeds the Zhuzhou demo world into a migrated database with reference data: the
 // organisations, persons and accounts of DemoAccounts, with the officers' and administrators'
 // second factors already enrolled (their current codes are shown on the demo's pages). It
-// marks the database as a demo, and does nothing when the database is already seeded.
+// marks the database as a demo, and does nothing when the database is already seeded. A
+// database that is not a demo but has accounts is refused.
 func Demo(ctx context.Context, db *store.DB) (bool, error) {
 	if v, err := db.Setting(ctx, store.SettingDemo, ""); err != nil || v == "true" {
 		return false, err
 	}
-	if _, err := db.AccountByLogin(ctx, "admin"); err == nil {
-		return false, fmt.Errorf("this database already has an account named admin but is not a demo; refusing to seed demo data into it")
+	// Demo accounts have published passwords: never add them to a database people already use.
+	if _, n, err := db.ListAccounts(ctx, "", "", store.Page{Limit: 1}); err != nil {
+		return false, err
+	} else if n > 0 {
+		return false, fmt.Errorf("this database already has %d accounts and is not a demo; refusing to seed demo data into it", n)
 	}
 	system := xiangpei.Actor{Name: "seed"}
 	hash := auth.HashPassword(DemoPassword, auth.DefaultParams)
