@@ -147,3 +147,19 @@ func TestDemoNeverSeedsAUsedDatabase(t *testing.T) {
 		t.Fatal("the demo admin account exists in a used database")
 	}
 }
+
+func TestMigrate(t *testing.T) {
+	for engine, dsn := range databases(t) {
+		t.Run(engine, func(t *testing.T) {
+			for i := 0; i < 2; i++ { // a second run finds nothing to do and changes nothing
+				out, err := runCmd(t, map[string]string{"XIANGPEI_DB": dsn}, "migrate")
+				if err != nil || !strings.Contains(out, "database migrated to version 1 ("+engine+")") {
+					t.Fatalf("migrate run %d: %v %s", i+1, err, out)
+				}
+			}
+			if out, err := runCmd(t, nil, "audit", "verify", "--db", dsn); err != nil || !strings.Contains(out, "1 entries") {
+				t.Fatalf("migrate should write exactly one audit entry (the reference data): %v %s", err, out)
+			}
+		})
+	}
+}
