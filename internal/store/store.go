@@ -43,6 +43,7 @@ type DB struct {
 	read   *sql.DB
 	write  *sql.DB
 	now    func() time.Time
+	rules  *xiangpei.Rules // nil: the defaults of SPEC §8
 }
 
 // Open connects to a database: a postgres:// or postgresql:// URL, or else a SQLite file path
@@ -116,6 +117,18 @@ func (db *DB) Close() error {
 
 // SetClock replaces the clock, for tests that move time (session expiry, lock-outs).
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// SetRules replaces the rules of SPEC §8 that this database applies (tests and regions that
+// set their own values).
+func (db *DB) SetRules(r xiangpei.Rules) { db.rules = &r }
+
+// Rules are the rules of SPEC §8 this database applies.
+func (db *DB) Rules() xiangpei.Rules {
+	if db.rules == nil {
+		return xiangpei.DefaultRules()
+	}
+	return *db.rules
+}
 
 // Now is the database layer's clock, in UTC.
 func (db *DB) Now() time.Time { return db.now().UTC() }
