@@ -46,6 +46,13 @@ func (s *Server) registerRoutes() {
 	s.registerAdminRoutes()
 	s.registerRegistryRoutes()
 	s.registerAuditRoutes()
+
+	// 培 — training: shortage lists, class filings, rosters, attendance, completion.
+	s.registerShortageRoutes()
+	s.registerClassRoutes()
+	s.registerRosterRoutes()
+	s.registerAttendanceRoutes()
+	s.registerCompletionRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 

@@ -17,7 +17,8 @@ import (
 // for them and for the counties. Clock is the database's clock, which tests may move.
 type Training struct {
 	DB       *store.DB
-	Clock    *Clock
+	Clock    *Clock             // the world's own clock, set as the database's clock
+	Now      func() time.Time // the clock the world reads: Clock.Now unless a test shares another
 	Inst     xiangpei.Organisation // 天元区
 	Venue    xiangpei.Venue
 	Teachers []xiangpei.Teacher
@@ -54,6 +55,7 @@ func NewTraining(t testing.TB, db *store.DB) *Training {
 	t.Helper()
 	w := &Training{DB: db, Clock: &Clock{}}
 	w.Clock.Set(TrainingStart)
+	w.Now = w.Clock.Now
 	db.SetClock(w.Clock.Now)
 	w.Admin = xiangpei.Actor{Name: "fixture", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutySysAdmin}}
 	n := fixtureSeq.Add(1)
@@ -168,7 +170,7 @@ func (w *Training) Move(t testing.TB, a xiangpei.Actor, c xiangpei.Class, action
 // the clock (which must leave the lead time), as the institution.
 func (w *Training) ApprovedClass(t testing.TB, days, n int) xiangpei.Class {
 	t.Helper()
-	in := w.ClassInput(t, w.Clock.Now().AddDate(0, 0, days), n)
+	in := w.ClassInput(t, w.Now().AddDate(0, 0, days), n)
 	var c xiangpei.Class
 	err := w.DB.Tx(context.Background(), w.InstA, func(tx *store.Tx) error {
 		var err error
