@@ -17,8 +17,8 @@ import (
 // for them and for the counties. Clock is the database's clock, which tests may move.
 type Training struct {
 	DB       *store.DB
-	Clock    *Clock             // the world's own clock, set as the database's clock
-	Now      func() time.Time // the clock the world reads: Clock.Now unless a test shares another
+	Clock    *Clock                // the world's own clock, set as the database's clock
+	Now      func() time.Time      // the clock the world reads: Clock.Now unless a test shares another
 	Inst     xiangpei.Organisation // 天元区
 	Venue    xiangpei.Venue
 	Teachers []xiangpei.Teacher
