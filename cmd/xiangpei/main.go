@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer db.Close()
+	if now := clockOf(ctx); now != nil {
+		db.SetClock(now)
+	}
 
 	switch cmd {
 	case "migrate":
@@ -143,6 +146,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return serve(ctx, db, logger, *addr, *demo, *secure, stdout)
 }
 
+// clockKey carries a clock in run's context. Only the in-process browser journeys set one, to
+// walk a class from its filing to its closing in minutes; the program itself always runs on
+// the real clock (nil).
+type clockKey struct{}
+
+func clockOf(ctx context.Context) func() time.Time {
+	now, _ := ctx.Value(clockKey{}).(func() time.Time)
+	return now
+}
+
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -180,7 +193,7 @@ func serve(ctx context.Context, db *store.DB, logger *slog.Logger, addr string, 
 			printDemo(stdout)
 		}
 	}
-	srv, err := web.New(db, web.Config{Logger: logger, SecureCookie: secure})
+	srv, err := web.New(db, web.Config{Logger: logger, SecureCookie: secure, Now: clockOf(ctx)})
 	if err != nil {
 		return err
 	}
