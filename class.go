@@ -153,11 +153,16 @@ func (c Class) Subsidised() bool { return c.Funding == FundingSubsidised }
 // in particular.
 func (c Class) Targets(g string) bool { return slices.Contains(c.KeyGroups, g) }
 
-// PlannedMinutes is the sum of the planned lengths of the class's sessions.
+// PlannedMinutes is the sum of the planned lengths of the class's sessions, make-up sessions
+// (补课) left out: a make-up session replaces time a trainee missed, so the minutes attended in
+// it count towards the trainee's hours while the plan stays as filed. The attendance rate is
+// attended / planned, capped at 100% (RatePct).
 func (c Class) PlannedMinutes() int {
 	n := 0
 	for _, s := range c.Sessions {
-		n += s.Minutes()
+		if !s.MakeUp {
+			n += s.Minutes()
+		}
 	}
 	return n
 }
@@ -226,6 +231,9 @@ func (in ClassInput) Validate(rules Rules) (ClassInput, error) {
 	in.Sessions = sessions
 	var theory, practice int
 	for _, s := range sessions {
+		if s.MakeUp {
+			continue // make-up sessions replace missed time; they do not add to the plan
+		}
 		if s.Kind == SessionTheory {
 			theory += s.Minutes()
 		} else {
@@ -319,6 +327,7 @@ const (
 type ClassChange struct {
 	ID           int64
 	ClassID      int64
+	Kind         ChangeKind // ChangeEdit or ChangeMakeUp
 	Status       ChangeStatus
 	Reason       string // why the institution changes the class
 	Before       ClassInput

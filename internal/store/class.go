@@ -242,8 +242,21 @@ func newQRKey() string {
 	return hex.EncodeToString(b)
 }
 
-// writeTimetable replaces the sessions and teachers of a class with those of the input. Session
-// ids are kept for sessions whose number stays, so that recorded attendance keeps its session.
+// sessionRecorded reports whether attendance has been recorded for a session: events,
+// derived hours or an amendment. Such a session is history and stays as it was.
+func (tx *Tx) sessionRecorded(id int64) (bool, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT (SELECT COUNT(*) FROM attendance_events WHERE session_id = $1)
+		+ (SELECT COUNT(*) FROM attendance_hours WHERE session_id = $1)
+		+ (SELECT COUNT(*) FROM attendance_amendments WHERE session_id = $1)`, id).Scan(&n)
+	return n > 0, err
+}
+
+// writeTimetable replaces the sessions and teachers of a class with those of the input. A
+// session keeps its id (and so its recorded attendance and QR key) when the input names it by
+// id, or else when a new session has exactly its start and end; the others are added or
+// removed. A session that already has attendance can be neither removed nor moved (its
+// time, kind, venue and teacher stay), and the refusal says which.
 func (tx *Tx) writeTimetable(classID int64, in xiangpei.ClassInput) error {
 	old, err := classSessions(tx.ctx, tx.tx, classID)
 	if err != nil {
@@ -257,11 +270,69 @@ func (tx *Tx) writeTimetable(classID int64, in xiangpei.ClassInput) error {
 			return mapError(err, "Teacher")
 		}
 	}
+	byID := make(map[int64]xiangpei.Session, len(old))
+	for _, o := range old {
+		byID[o.ID] = o
+	}
+	claimed := map[int64]bool{}
+	match := make([]int64, len(in.Sessions))
 	for i, x := range in.Sessions {
-		if i < len(old) {
-			if _, err := tx.exec(`UPDATE class_sessions SET starts_at = $2, ends_at = $3, kind = $4, venue_id = $5,
-				teacher_id = $6, makeup = $7 WHERE id = $1`, old[i].ID, x.Starts.UTC(), x.Ends.UTC(), x.Kind, x.VenueID,
-				x.TeacherID, x.MakeUp); err != nil {
+		if _, ok := byID[x.ID]; ok && x.ID != 0 && !claimed[x.ID] {
+			match[i], claimed[x.ID] = x.ID, true
+		}
+	}
+	for i, x := range in.Sessions {
+		if match[i] != 0 {
+			continue
+		}
+		for _, o := range old {
+			if !claimed[o.ID] && o.Starts.Equal(x.Starts) && o.Ends.Equal(x.Ends) {
+				match[i], claimed[o.ID] = o.ID, true
+				break
+			}
+		}
+	}
+	for _, o := range old {
+		if claimed[o.ID] {
+			continue
+		}
+		if rec, err := tx.sessionRecorded(o.ID); err != nil {
+			return err
+		} else if rec {
+			return xiangpei.Errorf(xiangpei.Conflict, "class.session_has_attendance", "Session %v already has attendance and cannot be removed.", o.Seq)
+		}
+		if _, err := tx.exec(`DELETE FROM class_sessions WHERE id = $1`, o.ID); err != nil {
+			return mapError(err, "Session")
+		}
+	}
+	for i, x := range in.Sessions {
+		if match[i] == 0 {
+			continue
+		}
+		o := byID[match[i]]
+		x.MakeUp = x.MakeUp || o.MakeUp
+		if xiangpei.SameSession(o, x) {
+			continue
+		}
+		if rec, err := tx.sessionRecorded(o.ID); err != nil {
+			return err
+		} else if rec {
+			return xiangpei.Errorf(xiangpei.Conflict, "class.session_attended_moved", "Session %v on %v already has attendance: its time, kind, venue and teacher stay as they were.",
+				o.Seq, o.Starts.In(chinaTime).Format("2006-01-02 15:04"))
+		}
+	}
+	// Numbers change with the timetable: park the kept sessions on negative numbers first, so
+	// that the unique (class, number) never sees two sessions at once.
+	if len(claimed) > 0 {
+		if _, err := tx.exec(`UPDATE class_sessions SET seq = -seq WHERE class_id = $1 AND seq > 0`, classID); err != nil {
+			return err
+		}
+	}
+	for i, x := range in.Sessions {
+		if match[i] != 0 {
+			if _, err := tx.exec(`UPDATE class_sessions SET seq = $2, starts_at = $3, ends_at = $4, kind = $5, venue_id = $6,
+				teacher_id = $7, makeup = $8 WHERE id = $1`, match[i], x.Seq, x.Starts.UTC(), x.Ends.UTC(), x.Kind, x.VenueID,
+				x.TeacherID, x.MakeUp || byID[match[i]].MakeUp); err != nil {
 				return err
 			}
 			continue
@@ -269,18 +340,6 @@ func (tx *Tx) writeTimetable(classID int64, in xiangpei.ClassInput) error {
 		if _, err := tx.exec(`INSERT INTO class_sessions (id, class_id, seq, starts_at, ends_at, kind, venue_id, teacher_id,
 			makeup, qr_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, xiangpei.NewID(), classID, x.Seq,
 			x.Starts.UTC(), x.Ends.UTC(), x.Kind, x.VenueID, x.TeacherID, x.MakeUp, newQRKey()); err != nil {
-			return err
-		}
-	}
-	for _, x := range old[min(len(old), len(in.Sessions)):] {
-		var n int
-		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM attendance_events WHERE session_id = $1`, x.ID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return xiangpei.Errorf(xiangpei.Conflict, "class.session_has_attendance", "Session %v already has attendance and cannot be removed.", x.Seq)
-		}
-		if _, err := tx.exec(`DELETE FROM class_sessions WHERE id = $1`, x.ID); err != nil {
 			return err
 		}
 	}
@@ -363,4 +422,79 @@ func (db *DB) ClassHistory(ctx context.Context, s xiangpei.Scope, classID int64)
 		e.At = e.At.UTC()
 		return e, err
 	})
+}
+
+// keepMakeUp marks the sessions of a new timetable that are the class's make-up sessions
+// (named by id) as make-up sessions again, whatever the form carried: once a make-up, always.
+func keepMakeUp(c xiangpei.Class, in xiangpei.ClassInput) xiangpei.ClassInput {
+	in.Sessions = slices.Clone(in.Sessions)
+	for i, x := range in.Sessions {
+		for _, o := range c.Sessions {
+			if x.ID != 0 && x.ID == o.ID && o.MakeUp {
+				in.Sessions[i].MakeUp = true
+			}
+		}
+	}
+	return in
+}
+
+// writeClassFields writes the filing's own fields of a class (not its state) at the given
+// version, bumping it.
+func (tx *Tx) writeClassFields(c xiangpei.Class, version int64) error {
+	return tx.execVersioned("Class", `SELECT 1 FROM classes WHERE id = $1`, c.ID,
+		`UPDATE classes SET name = $3, occupation_code = $4, level = $5, special_action = $6, funding = $7, key_groups = $8,
+		sector = $9, theory_hours = $10, practice_hours = $11, venue_id = $12, capacity = $13, self_enrol = $14,
+		first_session = $15, last_session = $16, updated_at = $17, version = version + 1 WHERE id = $1 AND version = $2`,
+		c.ID, version, c.Name, c.OccupationCode, c.Level, c.SpecialAction, c.Funding, strings.Join(c.KeyGroups, ","),
+		c.Sector, c.TheoryHours, c.PracticeHours, c.VenueID, c.Capacity, c.SelfEnrol, c.FirstSession, c.LastSession,
+		tx.Now.Truncate(time.Microsecond))
+}
+
+// errBelowRoster refuses a capacity below the trainees already on the roster.
+func errBelowRoster(enrolled int) error {
+	return xiangpei.Errorf(xiangpei.Invalid, "class.capacity_below_roster", "%v trainees are already on the roster: the capacity cannot be lower.", enrolled)
+}
+
+// UpdateClass changes a class filing that is still the institution's to change (a draft, or
+// a filing the county returned), at the version the institution saw. An approved class
+// changes only through a change filing (FileClassChange).
+func (tx *Tx) UpdateClass(s xiangpei.Scope, id, version int64, in xiangpei.ClassInput) (xiangpei.Class, error) {
+	c, err := tx.Class(s, id)
+	if err != nil {
+		return c, err
+	}
+	if s.OrgID == 0 || s.OrgID != c.OrgID {
+		return c, xiangpei.Errorf(xiangpei.Forbidden, "class.institution_only", "Only the institution that files the class can do this.")
+	}
+	if c.Version != version {
+		return c, xiangpei.StaleVersion()
+	}
+	if !c.Status.Editable() {
+		return c, xiangpei.Errorf(xiangpei.Conflict, "class.not_editable", "An approved or filed class is not edited directly: file a change (变更备案) once it is approved.")
+	}
+	o, err := tx.trainingOrg(s, c.OrgID)
+	if err != nil {
+		return c, err
+	}
+	if in, err = tx.checkClassInput(o, keepMakeUp(c, in)); err != nil {
+		return c, err
+	}
+	if in.Capacity < c.Enrolled {
+		return c, errBelowRoster(c.Enrolled)
+	}
+	changed := xiangpei.ChangedFields(classInputOf(c), in)
+	applyClassInput(&c, in)
+	if err := tx.writeClassFields(c, version); err != nil {
+		return c, err
+	}
+	if err := tx.writeTimetable(c.ID, in); err != nil {
+		return c, err
+	}
+	if err := tx.classHistory(c.ID, "edit", ""); err != nil {
+		return c, err
+	}
+	if err := tx.Audit("class.update", "class", c.ID, c.County, map[string]any{"fields": changed, "sessions": len(in.Sessions)}); err != nil {
+		return c, err
+	}
+	return tx.Class(s, c.ID)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -27,6 +28,12 @@ type TeacherClash struct {
 // TeacherClashes lists the sessions of other classes in the given states whose teacher is the
 // same person as one of this class's session teachers and whose time overlaps.
 func (tx *Tx) TeacherClashes(c xiangpei.Class, states ...xiangpei.ClassStatus) ([]TeacherClash, error) {
+	return teacherClashes(tx.ctx, tx.tx, c, states...)
+}
+
+// teacherClashes is TeacherClashes on any reader: the review queue reads it outside a
+// transaction.
+func teacherClashes(ctx context.Context, q querier, c xiangpei.Class, states ...xiangpei.ClassStatus) ([]TeacherClash, error) {
 	if len(states) == 0 || len(c.Sessions) == 0 {
 		return nil, nil
 	}
@@ -36,7 +43,7 @@ func (tx *Tx) TeacherClashes(c xiangpei.Class, states ...xiangpei.ClassStatus) (
 		marks[i] = fmt.Sprintf("$%d", len(args)+1)
 		args = append(args, string(st))
 	}
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT oc.id, oc.name, os.seq, os.starts_at, os.ends_at, ot.id_number, ot.name
+	rows, err := q.QueryContext(ctx, `SELECT oc.id, oc.name, os.seq, os.starts_at, os.ends_at, ot.id_number, ot.name
 		FROM class_sessions os JOIN classes oc ON oc.id = os.class_id JOIN teachers ot ON ot.id = os.teacher_id
 		WHERE oc.id <> $1 AND os.starts_at < $3 AND os.ends_at > $2 AND oc.status IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
@@ -64,7 +71,7 @@ func (tx *Tx) TeacherClashes(c xiangpei.Class, states ...xiangpei.ClassStatus) (
 			continue
 		}
 		var id string
-		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT id_number FROM teachers WHERE id = $1`, x.TeacherID).Scan(&id); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT id_number FROM teachers WHERE id = $1`, x.TeacherID).Scan(&id); err != nil {
 			return nil, mapError(err, "Teacher")
 		}
 		ids[x.TeacherID] = id
@@ -173,6 +180,12 @@ func (tx *Tx) MoveClass(s xiangpei.Scope, id, version int64, action xiangpei.Cla
 		}
 		set = `, enrolled = 0`
 		c.Enrolled = 0
+		// A change filing still waiting goes back with the class's cancellation as its reason.
+		if _, err := tx.exec(`UPDATE class_changes SET status = $2, return_reason = $3, decided_by = $4, decided_at = $5,
+			version = version + 1 WHERE class_id = $1 AND status = $6`, id, string(xiangpei.ChangeReturned), reason,
+			tx.Actor.AccountID, now, string(xiangpei.ChangeFiled)); err != nil {
+			return c, err
+		}
 	case xiangpei.ClassClose:
 		return c, xiangpei.Errorf(xiangpei.Invalid, "class.close_separately", "Close a class from its completion page, where completion is decided for every trainee.")
 	}
