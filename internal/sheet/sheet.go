@@ -124,7 +124,11 @@ func Read(r io.Reader, name string, lim Limits, cols []Column) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	return table(rows, lim, cols)
+	t, err := table(rows, lim, cols)
+	if err != nil && xiangpei.ErrorKind(err) == xiangpei.Internal {
+		return Table{}, errEncrypted // a workbook's XML that does not parse: unreadable, not a fault of ours
+	}
+	return t, err
 }
 
 // table finds the header and collects the data rows.
@@ -285,8 +289,10 @@ var (
 )
 
 // cellValue folds a cell and, for Number columns, writes a number cell out in full digits;
-// lossy is true when the number had more significant digits than a spreadsheet keeps (15),
-// so that its last digits are already gone.
+// lossy is true when the number's last digits are already gone: it had more digits than a
+// spreadsheet keeps (15), or it came in scientific notation with fewer significant digits
+// than the number has (Excel saves a CSV as the cells show, and a narrow column shows an ID
+// number as 4.30211E+17 — the rest is lost).
 func cellValue(raw string, k Kind) (v string, lossy bool) {
 	v = Fold(raw)
 	switch k {
@@ -295,8 +301,9 @@ func cellValue(raw string, k Kind) (v string, lossy bool) {
 			f, _, err := big.ParseFloat(v, 10, 200, big.ToNearestEven)
 			if err == nil && f.IsInt() {
 				i, _ := f.Int(nil)
-				v = i.String()
-				return v, len(strings.TrimLeft(v, "-")) > 15
+				digits := strings.TrimLeft(i.String(), "-")
+				cut := sciNumber.MatchString(v) && significant(v) < len(digits)
+				return i.String(), len(digits) > 15 || cut
 			}
 		}
 		return v, false
@@ -308,6 +315,13 @@ func cellValue(raw string, k Kind) (v string, lossy bool) {
 		}
 	}
 	return v, false
+}
+
+// significant counts the significant digits of a number in scientific notation's mantissa.
+func significant(v string) int {
+	m, _, _ := strings.Cut(strings.ToLower(v), "e")
+	m = strings.TrimLeft(strings.NewReplacer("+", "", "-", "", ".", "").Replace(m), "0")
+	return len(m)
 }
 
 // ParseTime reads a date and time as people and terminals write them, in China time:

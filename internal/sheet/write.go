@@ -27,6 +27,20 @@ func Safe(s string) string {
 // neutralised with Safe and written as text, so long ID numbers keep every digit; integers
 // and floats stay numbers; times are written in China time as text "2006-01-02 15:04".
 func Write(w io.Writer, sheetName string, header []string, rows [][]any) error {
+	return WriteWith(w, sheetName, header, rows, Options{})
+}
+
+// Options shape a written sheet beyond its cells.
+type Options struct {
+	// TextCols are columns (1-based) formatted as text (number format "@"), so that what people
+	// type into them later keeps every digit: an import template's ID number column.
+	TextCols []int
+	// Widths are column widths by column (1-based), in characters.
+	Widths map[int]float64
+}
+
+// WriteWith is Write with options.
+func WriteWith(w io.Writer, sheetName string, header []string, rows [][]any, o Options) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
@@ -39,6 +53,22 @@ func Write(w io.Writer, sheetName string, header []string, rows [][]any) error {
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
+	if err != nil {
+		return err
+	}
+	isText := map[int]bool{}
+	for _, c := range o.TextCols {
+		isText[c] = true
+		if err := sw.SetColStyle(c, c, text); err != nil {
+			return err
+		}
+	}
+	for c, width := range o.Widths {
+		if err := sw.SetColWidth(c, c, width); err != nil {
+			return err
+		}
 	}
 	head := make([]any, len(header))
 	for i, h := range header {
@@ -53,6 +83,9 @@ func Write(w io.Writer, sheetName string, header []string, rows [][]any) error {
 			switch x := v.(type) {
 			case string:
 				out[j] = Safe(x)
+				if isText[j+1] {
+					out[j] = excelize.Cell{StyleID: text, Value: Safe(x)}
+				}
 			case time.Time:
 				if x.IsZero() {
 					out[j] = ""
