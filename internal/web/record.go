@@ -14,6 +14,7 @@ type recordData struct {
 	CountyName string
 	KeyGroups  []xiangpei.KeyGroupMembership
 	GroupName  map[string]string
+	Classes    []recordClass // the training section: classes, hours, completion, rating
 	Sections   []string
 }
 
@@ -38,8 +39,12 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 			}
 		}
 	}
-	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names,
-		Sections: []string{"record.school", "record.classes", "record.certificates", "record.awards", "record.jobs", "record.subsidies"}}, nil
+	classes, err := s.recordClasses(r, p.ID)
+	if err != nil {
+		return recordData{}, err
+	}
+	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
+		Sections: []string{"record.school", "record.certificates", "record.awards", "record.jobs", "record.subsidies"}}, nil
 }
 
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +67,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		groups = append(groups, map[string]any{"group": g.Group, "detail": g.Detail, "verified_at": g.VerifiedAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
-		"classes": []any{}, "certificates": []any{}, "awards": []any{}, "jobs": []any{}, "subsidies": []any{}})
+		"classes": jsonList(d.Classes, recordClassJSON), "certificates": []any{}, "awards": []any{}, "jobs": []any{}, "subsidies": []any{}})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
