@@ -32,7 +32,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // journeyTimeout bounds one whole journey: the server, the browser and every step.
-const journeyTimeout = 60 * time.Second
+const journeyTimeout = 180 * time.Second
 
 // journey is one browser walk through the platform: a server of its own on a fresh demo
 // database, a tab in a browser context of its own (in the shared Chromium of testmain_test.go),
@@ -52,6 +52,13 @@ type journey struct {
 // ends.
 func startJourney(t *testing.T, name string) *journey {
 	t.Helper()
+	return startJourneyOn(t, name, nil)
+}
+
+// startJourneyOn is startJourney with the server on a clock of its own (nil: the real clock),
+// for journeys that walk through days in minutes.
+func startJourneyOn(t *testing.T, name string, now func() time.Time) *journey {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("browser journeys need Chromium at %s (CI=true: a missing browser fails; .ci/run installs it with apt-get install chromium): %v", chromiumPath, err)
@@ -66,7 +73,11 @@ func startJourney(t *testing.T, name string) *journey {
 	t.Cleanup(cancel)
 
 	j := &journey{t: t, name: name, dbPath: filepath.Join(t.TempDir(), "x.db")}
-	j.base = startServer(t, ctx, j.dbPath)
+	serverCtx := ctx
+	if now != nil {
+		serverCtx = context.WithValue(ctx, clockKey{}, now)
+	}
+	j.base = startServer(t, serverCtx, j.dbPath)
 
 	dir, err := filepath.Abs(filepath.Join("..", "..", "screenshots", name))
 	if err != nil {

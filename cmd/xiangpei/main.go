@@ -45,6 +45,8 @@ commands:
   user create --login NAME --name "显示名" --role admin --duty sysadmin [--region CODE]
                              create an account and print its one-time password
   backup --to FILE           online backup of a SQLite database
+  terminal simulate --server URL --terminal ID --session ID --ids FILE
+                             play an attendance terminal against a running server
 
 every command takes --db (or XIANGPEI_DB): a SQLite file path (default ./xiangpei.db)
 or a postgres:// URL.
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "terminal": // needs no database: it plays an attendance terminal against a server (terminal.go)
+		return terminal(ctx, args, getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}

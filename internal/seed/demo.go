@@ -32,21 +32,21 @@ var DemoAccounts = []DemoAccount{
 	{Login: "secadmin", Name: "安全管理员", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutySecAdmin}, Try: "password profile, lock-outs, API tokens"},
 	{Login: "auditor", Name: "安全审计员", Role: xiangpei.RoleAdmin, Duties: xiangpei.Duties{xiangpei.DutyAuditor}, Try: "read the audit trail, verify the chain"},
 	{Login: "hn_officer", Name: "省厅职业能力建设处", Role: xiangpei.RoleOfficer, Region: "430000",
-		Duties: xiangpei.Duties{xiangpei.DutyPublish, xiangpei.DutyTargets}, Try: "province-wide reading"},
+		Duties: xiangpei.Duties{xiangpei.DutyPublish, xiangpei.DutyTargets}, Try: "province-wide reading; a province shortage list"},
 	{Login: "zz_officer", Name: "株洲市人社局经办", Role: xiangpei.RoleOfficer, Region: "430200",
-		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview2, xiangpei.DutyPublish, xiangpei.DutyTargets, xiangpei.DutyRegistry}, Try: "city registry: persons, organisations, sanctions"},
+		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview2, xiangpei.DutyPublish, xiangpei.DutyTargets, xiangpei.DutyRegistry}, Try: "the city's shortage list; city registry"},
 	{Login: "zz_finance", Name: "株洲市财务经办", Role: xiangpei.RoleOfficer, Region: "430200",
 		Duties: xiangpei.Duties{xiangpei.DutyPayment}, Try: "payments (later issues)"},
 	{Login: "ty_officer", Name: "天元区人社局经办", Role: xiangpei.RoleOfficer, Region: "430211",
-		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview1, xiangpei.DutyComplaint, xiangpei.DutyRegistry, xiangpei.DutyUnmask}, Try: "county registry, unmask with a reason"},
+		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview1, xiangpei.DutyComplaint, xiangpei.DutyRegistry, xiangpei.DutyUnmask}, Try: "class review queue, attendance anomalies, amendments"},
 	{Login: "ht_officer", Name: "荷塘区人社局经办", Role: xiangpei.RoleOfficer, Region: "430202",
 		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview1, xiangpei.DutyRegistry}, Try: "another county: 天元区 data is invisible here"},
-	{Login: "inst_staff", Name: "株洲市天元区新航向职业培训学校", Role: xiangpei.RoleInstitution, Org: "inst", Try: "own institution: scope, venues, teachers"},
+	{Login: "inst_staff", Name: "株洲市天元区新航向职业培训学校", Role: xiangpei.RoleInstitution, Org: "inst", Try: "classes in every state, rosters, attendance"},
 	{Login: "school_staff", Name: "株洲市工业技工学校", Role: xiangpei.RoleSchool, Org: "school", Try: "own school"},
 	{Login: "assess_staff", Name: "株洲市职业技能等级认定中心", Role: xiangpei.RoleAssessor, Org: "assessor", Try: "own assessment body"},
 	{Login: "employer_staff", Name: "株洲轨道交通装备有限公司", Role: xiangpei.RoleEmployer, Org: "employer", Try: "own employer"},
-	{Login: "13907330001", Name: "李建国", Role: xiangpei.RolePerson, Person: "li", Try: "a migrant worker's lifelong record"},
-	{Login: "13907330002", Name: "王芳", Role: xiangpei.RolePerson, Person: "wang", Try: "a graduate's lifelong record"},
+	{Login: "13907330001", Name: "李建国", Role: xiangpei.RolePerson, Person: "li", Try: "record with a completed class, timetable"},
+	{Login: "13907330002", Name: "王芳", Role: xiangpei.RolePerson, Person: "wang", Try: "course catalogue: eligibility, enrol"},
 }
 
 type demoOrg struct {
@@ -118,6 +118,10 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 	} else if n > 0 {
 		return false, fmt.Errorf("this database already has %d accounts and is not a demo; refusing to seed demo data into it", n)
 	}
+	cal, err := db.Calendar(ctx)
+	if err != nil {
+		return false, err
+	}
 	system := xiangpei.Actor{Name: "seed"}
 	hash := auth.HashPassword(DemoPassword, auth.DefaultParams)
 	all := xiangpei.Scope{All: true}
@@ -142,12 +146,22 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 				return fmt.Errorf("demo scope: %w", err)
 			}
 		}
-		if _, err := tx.AddVenue(all, xiangpei.Venue{OrgID: inst, Name: "长江北路实训基地", Address: "株洲市天元区长江北路 88 号 2 楼", County: "430211", Lat: 27.8318, Lng: 113.0843}); err != nil {
+		venue, err := tx.AddVenue(all, xiangpei.Venue{OrgID: inst, Name: "长江北路实训基地", Address: "株洲市天元区长江北路 88 号 2 楼", County: "430211", Lat: 27.8318, Lng: 113.0843})
+		if err != nil {
 			return fmt.Errorf("demo venue: %w", err)
 		}
-		if _, err := tx.AddTeacher(all, xiangpei.Teacher{OrgID: inst, Name: "周师傅", IDNumber: xiangpei.IDNumber(completeID("43021119750305301")),
-			Qualification: "高级技师", OccupationCode: "6-31-01-03", Level: "1", CertificateNo: "S000043020000123456"}); err != nil {
-			return fmt.Errorf("demo teacher: %w", err)
+		var teachers []int64
+		for _, t := range []xiangpei.Teacher{
+			{OrgID: inst, Name: "周师傅", IDNumber: xiangpei.IDNumber(completeID("43021119750305301")),
+				Qualification: "高级技师", OccupationCode: "6-31-01-03", Level: "1", CertificateNo: "S000043020000123456"},
+			{OrgID: inst, Name: "彭护师", IDNumber: xiangpei.IDNumber(completeID("43020419800716262")),
+				Qualification: "主管护师、养老护理员二级/技师", OccupationCode: "4-10-01-05", Level: "2", CertificateNo: "S000043020000234567"},
+		} {
+			t, err := tx.AddTeacher(all, t)
+			if err != nil {
+				return fmt.Errorf("demo teacher: %w", err)
+			}
+			teachers = append(teachers, t.ID)
 		}
 		persons := map[string]int64{}
 		for _, key := range []string{"li", "wang", "zhao", "chen", "liu"} {
@@ -166,6 +180,9 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 					return fmt.Errorf("demo key group %s: %w", key, err)
 				}
 			}
+		}
+		if err := demoTraining(tx, cal, inst, venue, teachers, persons["li"], persons["chen"]); err != nil {
+			return err
 		}
 		for _, d := range DemoAccounts {
 			in := xiangpei.AccountInput{Login: d.Login, DisplayName: d.Name, Role: d.Role, Duties: d.Duties, Region: d.Region,

@@ -255,3 +255,17 @@ func MigrationsFingerprint() (string, error) {
 	})
 	return hex.EncodeToString(h.Sum(nil)), err
 }
+
+// LatestMigration is the version of the newest migration this build carries (the same for
+// both engines).
+func LatestMigration() int64 {
+	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
+	var latest int64
+	for _, e := range entries {
+		var v int64
+		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}

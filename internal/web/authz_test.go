@@ -112,6 +112,10 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		if err != nil {
 			return err
 		}
+		matrixTerminals(t, tx, &w, ownClass, foreignClass)
+		matrixAmendments(t, tx, &w, ownClass, foreignClass)
+		matrixChanges(t, tx, &w, ownClass, foreignClass)
+		matrixShortage(t, tx, &w, ownClass, foreignClass)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
