@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"xiangpei"
+	"xiangpei/internal/sheet"
 	"xiangpei/internal/store"
 )
 
@@ -159,7 +160,7 @@ func (s *Server) amendmentListXLSX(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, []any{a.ClassName, a.OrgName, a.PersonName, a.IDNumber.Masked(), a.SessionSeq, t("checkin.kind." + a.Kind),
 			a.At, a.Reason, t("amendment.status." + a.Status), a.FiledAt, a.DecidedAt, a.Note})
 	}
-	complWorkbook(s, w, r, "amendments.xlsx", t("amendment.export_name")+".xlsx", t("amendment.sheet"), header, rows)
+	s.download(w, r, "amendments.xlsx", t("amendment.export_name")+".xlsx", t("amendment.sheet"), header, rows, sheet.Options{})
 }
 
 // ---- one amendment ----

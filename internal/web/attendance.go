@@ -85,6 +85,22 @@ func (s *Server) terminalsPage(r *http.Request, f terminalForm) (*Page, error) {
 }
 
 func (s *Server) terminalList(w http.ResponseWriter, r *http.Request) {
+	if wantsXLSX(r) {
+		list, err := s.db.Terminals(r.Context(), actorOf(r).Scope())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
+		rows := make([][]any, 0, len(list))
+		for _, t := range list {
+			rows = append(rows, []any{strconv.FormatInt(t.ID, 10), t.Name, t.VenueName, T("terminal.status." + string(t.Status)), t.CreatedAt, t.LastSeenAt})
+		}
+		s.download(w, r, "terminals.xlsx", T("terminal.title")+".xlsx", T("terminal.title"),
+			[]string{T("terminal.id"), T("terminal.name"), T("terminal.venue"), T("terminal.status"), T("terminal.created_at"), T("terminal.last_seen")},
+			rows, sheet.Options{TextCols: []int{1}})
+		return
+	}
 	if stateOf(r).api {
 		answerList(s, w, r, "terminals", func(ctx context.Context) ([]xiangpei.Terminal, error) {
 			return s.db.Terminals(ctx, actorOf(r).Scope())
@@ -440,16 +456,8 @@ func (s *Server) attendanceTemplate(w http.ResponseWriter, r *http.Request) {
 		{"11010519491231002X", "张三", at.Add(-10 * time.Minute).In(shanghai).Format(time.DateTime), "签到", "FACE-01", 1},
 		{"11010519491231002X", "张三", at.Add(3 * time.Hour).In(shanghai).Format(time.DateTime), "签退", "FACE-01", 1},
 	}
-	var buf bytes.Buffer
-	if err := sheet.WriteWith(&buf, "考勤", store.AttendanceHeader, rows, sheet.Options{TextCols: []int{1, 3},
-		Widths: map[int]float64{1: 22, 2: 10, 3: 20, 4: 8, 5: 12, 6: 6}}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition("attendance-template.xlsx", "考勤导入模板.xlsx"))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	s.download(w, r, "attendance-template.xlsx", "考勤导入模板.xlsx", "考勤", store.AttendanceHeader, rows, sheet.Options{TextCols: []int{1, 3},
+		Widths: map[int]float64{1: 22, 2: 10, 3: 20, 4: 8, 5: 12, 6: 6}})
 }
 
 // uploadedFile reads the file of a multipart form field, at most max bytes.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"xiangpei"
+	"xiangpei/internal/sheet"
 	"xiangpei/internal/store"
 )
 
@@ -93,6 +94,7 @@ type courseListData struct {
 	English  bool
 	Pager    *pager
 	Total    int
+	Export   string
 }
 
 func (s *Server) courseList(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +115,9 @@ func (s *Server) courseList(w http.ResponseWriter, r *http.Request) {
 		f.From = t
 	}
 	n, pg := listPage(r, coursesPerPage)
+	if wantsXLSX(r) {
+		pg = store.Page{Limit: exportLimit}
+	}
 	list, total, err := s.db.Courses(r.Context(), s.now(), f, pg)
 	if err != nil {
 		s.fail(w, r, err)
@@ -124,13 +129,26 @@ func (s *Server) courseList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range list {
 		cards = append(cards, s.courseCardOf(c, names, pl))
 	}
+	if wantsXLSX(r) {
+		T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
+		rows := make([][]any, 0, len(cards))
+		for _, c := range cards {
+			rows = append(rows, []any{c.Name, c.OrgName, c.OccupationCode, c.OccupationName, c.LevelName, c.CountyName,
+				c.FirstDay, c.LastDay, c.Times, c.VenueName, c.VenueAddress, c.SeatsLeft})
+		}
+		s.download(w, r, "courses.xlsx", T("course.list_title")+".xlsx", T("course.list_title"),
+			[]string{T("course.col_name"), T("course.col_org"), T("course.col_code"), T("course.col_occupation"), T("course.col_level"),
+				T("course.col_county"), T("course.col_first"), T("course.col_last"), T("course.col_times"), T("course.col_venue"),
+				T("course.col_address"), T("course.col_seats")}, rows, sheet.Options{})
+		return
+	}
 	if stateOf(r).api {
 		writeJSON(w, http.StatusOK, map[string]any{"courses": jsonList(cards, s.courseJSON), "total": total, "page": n,
 			"per_page": coursesPerPage})
 		return
 	}
 	d := courseListData{F: ff, Cards: cards, Counties: pl.Counties, English: regEnglish(r), Total: total,
-		Pager: pagerOf(r, n, total, coursesPerPage)}
+		Pager: pagerOf(r, n, total, coursesPerPage), Export: exportLink(r)}
 	d.Sectors, _ = s.db.ListSectors(r.Context())
 	s.render(w, r, http.StatusOK, "courses", s.page(r, s.msg.T(stateOf(r).lang, "course.list_title"), d))
 }
@@ -273,6 +291,7 @@ type timetableData struct {
 	Upcoming []courseSession
 	Past     []courseSession
 	Pager    *pager
+	Export   string
 }
 
 func (s *Server) timetable(w http.ResponseWriter, r *http.Request) {
@@ -285,9 +304,24 @@ func (s *Server) timetable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, pg := listPage(r, coursesPerPage*2)
+	if wantsXLSX(r) {
+		pg = store.Page{Limit: exportLimit}
+	}
 	past, total, err := s.db.Timetable(ctx, a.Scope(), now, true, pg)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if wantsXLSX(r) {
+		T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
+		var rows [][]any
+		for _, e := range append(append([]store.TimetableEntry{}, up...), past...) {
+			rows = append(rows, []any{e.Session.Starts.In(shanghai).Format(time.DateOnly), courseHours(e.Session),
+				T("classes.kind." + e.Session.Kind), e.ClassName, e.OrgName, e.VenueName, e.VenueAddress})
+		}
+		s.download(w, r, "timetable.xlsx", T("course.timetable_title")+".xlsx", T("course.timetable_title"),
+			[]string{T("course.col_date"), T("course.col_times"), T("course.col_kind"), T("course.col_name"), T("course.col_org"),
+				T("course.col_venue"), T("course.col_address")}, rows, sheet.Options{})
 		return
 	}
 	view := func(list []store.TimetableEntry) []courseSession {
@@ -313,6 +347,6 @@ func (s *Server) timetable(w http.ResponseWriter, r *http.Request) {
 			"per_page": coursesPerPage * 2})
 		return
 	}
-	d := timetableData{Upcoming: view(up), Past: view(past), Pager: pagerOf(r, n, total, coursesPerPage*2)}
+	d := timetableData{Upcoming: view(up), Past: view(past), Pager: pagerOf(r, n, total, coursesPerPage*2), Export: exportLink(r)}
 	s.render(w, r, http.StatusOK, "timetable", s.page(r, s.msg.T(stateOf(r).lang, "course.timetable_title"), d))
 }

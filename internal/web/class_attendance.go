@@ -178,16 +178,6 @@ func complNullTime(t interface{ IsZero() bool }) any {
 	return t
 }
 
-// complWorkbook sends one sheet as an .xlsx download.
-func complWorkbook(s *Server, w http.ResponseWriter, r *http.Request, ascii, name, sheetName string, header []string, rows [][]any) {
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition(ascii, name))
-	w.Header().Set("Cache-Control", "no-store")
-	if err := sheet.Write(w, sheetName, header, rows); err != nil {
-		s.log.ErrorContext(r.Context(), "export", "err", err.Error())
-	}
-}
-
 func (s *Server) classAttendanceXLSX(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "class")
 	if err != nil {
@@ -223,7 +213,7 @@ func (s *Server) classAttendanceXLSX(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, line)
 	}
-	complWorkbook(s, w, r, "attendance.xlsx", t("completion.export_attendance", d.Report.Class.Name)+".xlsx", t("completion.sheet_attendance"), header, rows)
+	s.download(w, r, "attendance.xlsx", t("completion.export_attendance", d.Report.Class.Name)+".xlsx", t("completion.sheet_attendance"), header, rows, sheet.Options{})
 }
 
 func (s *Server) classAnomaliesXLSX(w http.ResponseWriter, r *http.Request) {
@@ -245,5 +235,5 @@ func (s *Server) classAnomaliesXLSX(w http.ResponseWriter, r *http.Request) {
 	for _, a := range d.Anomalies {
 		rows = append(rows, []any{t("anomaly.severity." + a.Severity), t("anomaly.code." + a.Code), a.Seq, a.Names, a.At, a.Reason})
 	}
-	complWorkbook(s, w, r, "anomalies.xlsx", t("completion.export_anomalies", d.Report.Class.Name)+".xlsx", t("anomaly.sheet"), header, rows)
+	s.download(w, r, "anomalies.xlsx", t("completion.export_anomalies", d.Report.Class.Name)+".xlsx", t("anomaly.sheet"), header, rows, sheet.Options{})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,9 +19,6 @@ import (
 
 // classesPerPage is the page size of class lists.
 const classesPerPage = 20
-
-// classExportMax is the most rows one Excel export of a list carries.
-const classExportMax = 20000
 
 func (s *Server) registerClassRoutes() {
 	staff := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool)
@@ -129,15 +125,6 @@ type classListData struct {
 	Export    string
 }
 
-// classExportLink is the current list's address with format=xlsx, filters kept.
-func classExportLink(r *http.Request) string {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("done")
-	q.Set("format", "xlsx")
-	return r.URL.Path + "?" + q.Encode()
-}
-
 func (s *Server) classList(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	q := r.URL.Query()
@@ -163,7 +150,7 @@ func (s *Server) classList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := classListData{Q: f.Q, Status: string(f.Status), Statuses: xiangpei.ClassStatuses, Classes: list,
 		Officer: a.Role == xiangpei.RoleOfficer, CanFile: a.OrgID != 0, Pager: pagerOf(r, n, total, classesPerPage),
-		Export: classExportLink(r), N: s.classNamesFor(r, 0)}
+		Export: exportLink(r), N: s.classNamesFor(r, 0)}
 	if d.Officer {
 		ids := make([]int64, 0, len(list))
 		for _, c := range list {
@@ -177,25 +164,12 @@ func (s *Server) classList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "classes", s.page(r, s.msg.T(stateOf(r).lang, "classes.list_title"), d))
 }
 
-// writeXLSX sends a workbook as a download.
-func (s *Server) writeXLSX(w http.ResponseWriter, r *http.Request, ascii, name, sheetName string, header []string, rows [][]any) {
-	var buf bytes.Buffer
-	if err := sheet.Write(&buf, sheetName, header, rows); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition(ascii, name))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
-}
-
 func (s *Server) classListXLSX(w http.ResponseWriter, r *http.Request, f store.ClassFilter) {
 	a := actorOf(r)
 	ctx := r.Context()
 	lang := stateOf(r).lang
 	var all []xiangpei.Class
-	for off := 0; off < classExportMax; off += 500 {
+	for off := 0; off < exportLimit; off += 500 {
 		list, total, err := s.db.Classes(ctx, a.Scope(), f, store.Page{Offset: off, Limit: 500})
 		if err != nil {
 			s.fail(w, r, err)
@@ -230,7 +204,7 @@ func (s *Server) classListXLSX(w http.ResponseWriter, r *http.Request, f store.C
 			T("classes.funding." + c.Funding), c.FirstSession, c.LastSession, T("classes.status." + string(c.Status)),
 			c.Enrolled, c.Capacity, late, c.FiledAt})
 	}
-	s.writeXLSX(w, r, "classes.xlsx", T("classes.export_name")+".xlsx", T("classes.list_title"), header, rows)
+	s.download(w, r, "classes.xlsx", T("classes.export_name")+".xlsx", T("classes.list_title"), header, rows, sheet.Options{})
 }
 
 // ---- the review queue ----
@@ -269,7 +243,7 @@ func (s *Server) classQueue(w http.ResponseWriter, r *http.Request) {
 	lang := stateOf(r).lang
 	if r.URL.Query().Get("format") == "xlsx" {
 		var all []store.ReviewItem
-		for off := 0; off < classExportMax; off += 500 {
+		for off := 0; off < exportLimit; off += 500 {
 			items, total, err := s.db.ReviewQueue(ctx, a.Scope(), store.Page{Offset: off, Limit: 500})
 			if err != nil {
 				s.fail(w, r, err)
@@ -288,7 +262,7 @@ func (s *Server) classQueue(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []any{row.FiledAt, T(classItemKindKey(row.ReviewItem)), row.Class.Name, row.OrgName,
 				row.Class.OccupationCode, row.First, strings.Join(row.Attn, "；")})
 		}
-		s.writeXLSX(w, r, "class-review.xlsx", T("classes.review_export_name")+".xlsx", T("classes.review_title"), header, rows)
+		s.download(w, r, "class-review.xlsx", T("classes.review_export_name")+".xlsx", T("classes.review_title"), header, rows, sheet.Options{})
 		return
 	}
 	n, pg := listPage(r, classesPerPage)
@@ -308,7 +282,7 @@ func (s *Server) classQueue(w http.ResponseWriter, r *http.Request) {
 		}), "total": total, "page": n, "per_page": classesPerPage})
 		return
 	}
-	d := classQueueData{Rows: s.classQueueRows(r, items), Pager: pagerOf(r, n, total, classesPerPage), Export: classExportLink(r)}
+	d := classQueueData{Rows: s.classQueueRows(r, items), Pager: pagerOf(r, n, total, classesPerPage), Export: exportLink(r)}
 	s.render(w, r, http.StatusOK, "classes_review", s.page(r, s.msg.T(lang, "classes.review_title"), d))
 }
 

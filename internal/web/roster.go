@@ -336,16 +336,8 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 		out = append(out, []any{i + 1, x.Name, idn, phone, T("roster.source." + x.Source), T("completion.trainee." + string(x.Status)),
 			float64(x.AttendedMinutes) / 60, xiangpei.RatePct(x.AttendedMinutes, c.PlannedMinutes()), x.Note, x.AddedAt, x.WithdrawReason})
 	}
-	var buf bytes.Buffer
-	if err := sheet.WriteWith(&buf, T("roster.sheet_name"), header, out, sheet.Options{TextCols: []int{3, 4},
-		Widths: map[int]float64{1: 6, 2: 10, 3: 22, 4: 14, 9: 16, 10: 18, 11: 20}}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition(fmt.Sprintf("roster-%d.xlsx", c.ID), c.Name+"-学员名册.xlsx"))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	s.download(w, r, fmt.Sprintf("roster-%d.xlsx", c.ID), c.Name+"-学员名册.xlsx", T("roster.sheet_name"), header, out, sheet.Options{TextCols: []int{3, 4},
+		Widths: map[int]float64{1: 6, 2: 10, 3: 22, 4: 14, 9: 16, 10: 18, 11: 20}})
 }
 
 // rosterTemplate is the roster file template: the header and two example rows (made-up
@@ -357,16 +349,8 @@ func (s *Server) rosterTemplate(w http.ResponseWriter, r *http.Request) {
 		{"11010519491231002X", "张三", "13800000000", "示例行，导入前请删除"},
 		{"440524188001010014", "李四", "13900000000", "示例行，导入前请删除"},
 	}
-	var buf bytes.Buffer
-	if err := sheet.WriteWith(&buf, "学员名册", header, rows, sheet.Options{TextCols: []int{1, 3},
-		Widths: map[int]float64{1: 22, 2: 12, 3: 16, 4: 24}}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition("roster-template.xlsx", "学员名册导入模板.xlsx"))
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write(buf.Bytes())
+	s.download(w, r, "roster-template.xlsx", "学员名册导入模板.xlsx", "学员名册", header, rows, sheet.Options{TextCols: []int{1, 3},
+		Widths: map[int]float64{1: 22, 2: 12, 3: 16, 4: 24}})
 }
 
 // ---- import ----

@@ -156,19 +156,6 @@ func slListsJSON(lists []xiangpei.ShortageList, entries bool) []map[string]any {
 
 func slPath(id int64) string { return "/shortage/manage/" + strconv.FormatInt(id, 10) }
 
-// slWantsXLSX reports whether the request asks for an Excel download.
-func slWantsXLSX(r *http.Request) bool { return r.URL.Query().Get("format") == "xlsx" }
-
-// slWorkbook sends one sheet as an .xlsx download.
-func (s *Server) slWorkbook(w http.ResponseWriter, r *http.Request, ascii, name, sheetName string, header []string, rows [][]any) {
-	w.Header().Set("Content-Type", sheet.ContentType)
-	w.Header().Set("Content-Disposition", sheet.Disposition(ascii, name))
-	w.Header().Set("Cache-Control", "no-store")
-	if err := sheet.Write(w, sheetName, header, rows); err != nil {
-		s.log.ErrorContext(r.Context(), "shortage export", "err", err.Error())
-	}
-}
-
 // slEntryHeader and slEntryRow are the columns of an exported list's entries.
 func (s *Server) slEntryHeader(r *http.Request) []string {
 	t := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
@@ -287,7 +274,7 @@ func (s *Server) slPublic(w http.ResponseWriter, r *http.Request) {
 		d.Lists = append(d.Lists, n.view(l, at))
 	}
 	lang := stateOf(r).lang
-	if slWantsXLSX(r) {
+	if wantsXLSX(r) {
 		header := append([]string{s.msg.T(lang, "shortage.list_title"), s.msg.T(lang, "shortage.region"),
 			s.msg.T(lang, "shortage.list_version")}, s.slEntryHeader(r)...)
 		var rows [][]any
@@ -296,8 +283,8 @@ func (s *Server) slPublic(w http.ResponseWriter, r *http.Request) {
 				rows = append(rows, append([]any{v.List.Title, v.RegionName, v.List.ListVersion}, s.slEntryRow(r, e)...))
 			}
 		}
-		s.slWorkbook(w, r, "shortage-"+date+".xlsx", s.msg.T(lang, "shortage.public_title")+" "+date+".xlsx",
-			s.msg.T(lang, "shortage.sheet"), header, rows)
+		s.download(w, r, "shortage-"+date+".xlsx", s.msg.T(lang, "shortage.public_title")+" "+date+".xlsx",
+			s.msg.T(lang, "shortage.sheet"), header, rows, sheet.Options{})
 		return
 	}
 	s.render(w, r, http.StatusOK, "shortage_public", s.page(r, s.msg.T(lang, "shortage.public_title"), d))
@@ -333,7 +320,7 @@ func (s *Server) slShow(w http.ResponseWriter, r *http.Request) {
 // slAnswerList answers one list with its versions as JSON, a workbook or the named page.
 func (s *Server) slAnswerList(w http.ResponseWriter, r *http.Request, l xiangpei.ShortageList, history []xiangpei.ShortageList, page string) {
 	now := s.now()
-	if slWantsXLSX(r) {
+	if wantsXLSX(r) {
 		n, err := s.slNames(r)
 		if err != nil {
 			s.fail(w, r, err)
@@ -345,8 +332,8 @@ func (s *Server) slAnswerList(w http.ResponseWriter, r *http.Request, l xiangpei
 			rows = append(rows, s.slEntryRow(r, e))
 		}
 		name := "shortage-" + strconv.FormatInt(l.ID, 10) + "-v" + strconv.Itoa(l.ListVersion) + ".xlsx"
-		s.slWorkbook(w, r, name, l.Title+" v"+strconv.Itoa(l.ListVersion)+".xlsx", s.msg.T(stateOf(r).lang, "shortage.sheet"),
-			s.slEntryHeader(r), rows)
+		s.download(w, r, name, l.Title+" v"+strconv.Itoa(l.ListVersion)+".xlsx", s.msg.T(stateOf(r).lang, "shortage.sheet"),
+			s.slEntryHeader(r), rows, sheet.Options{})
 		return
 	}
 	if stateOf(r).api {
@@ -483,7 +470,7 @@ func (s *Server) slManage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := stateOf(r).lang
-	if slWantsXLSX(r) {
+	if wantsXLSX(r) {
 		t := func(k string) string { return s.msg.T(lang, k) }
 		header := []string{t("shortage.list_title"), t("shortage.region"), t("shortage.list_version"), t("shortage.from"),
 			t("shortage.to"), t("shortage.status"), t("shortage.entry_count"), t("shortage.published_at")}
@@ -492,7 +479,7 @@ func (s *Server) slManage(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []any{v.List.Title, v.RegionName, v.List.ListVersion, v.List.From, v.List.To,
 				t("shortage.status." + string(v.List.Status)), v.List.EntryCount, v.List.PublishedAt})
 		}
-		s.slWorkbook(w, r, "shortage-lists.xlsx", t("shortage.manage_title")+".xlsx", t("shortage.sheet"), header, rows)
+		s.download(w, r, "shortage-lists.xlsx", t("shortage.manage_title")+".xlsx", t("shortage.sheet"), header, rows, sheet.Options{})
 		return
 	}
 	if stateOf(r).api {
@@ -608,7 +595,7 @@ func (s *Server) slEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if stateOf(r).api || slWantsXLSX(r) {
+	if stateOf(r).api || wantsXLSX(r) {
 		a := actorOf(r)
 		l, err := s.db.ShortageList(r.Context(), a.Scope(), id)
 		if err != nil {
