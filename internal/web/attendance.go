@@ -375,7 +375,8 @@ func (s *Server) attendanceImportCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := &formPage{"attendance_import", func() (*Page, error) { return s.importPage(r, c, importData{}), nil }}
-	data, name, err := uploadedFile(r, "file", store.AttendanceFileLimits().MaxBytes)
+	data, name, err := uploadedFile(r, "file", store.AttendanceFileLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "attendance.import_no_file", "Choose the attendance file (.xlsx or .csv) to upload."))
 	var rows []store.AttendanceRow
 	if err == nil {
 		rows, err = store.ReadAttendanceFile(bytes.NewReader(data), name, store.AttendanceFileLimits())
@@ -458,24 +459,4 @@ func (s *Server) attendanceTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.download(w, r, "attendance-template.xlsx", "考勤导入模板.xlsx", "考勤", store.AttendanceHeader, rows, sheet.Options{TextCols: []int{1, 3},
 		Widths: map[int]float64{1: 22, 2: 10, 3: 20, 4: 8, 5: 12, 6: 6}})
-}
-
-// uploadedFile reads the file of a multipart form field, at most max bytes.
-func uploadedFile(r *http.Request, field string, max int64) ([]byte, string, error) {
-	f, h, err := r.FormFile(field)
-	if err != nil {
-		if err = tooLarge(err); xiangpei.IsKind(err, xiangpei.TooLarge) {
-			return nil, "", err
-		}
-		return nil, "", xiangpei.Errorf(xiangpei.Invalid, "attendance.import_no_file", "Choose the attendance file (.xlsx or .csv) to upload.")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, "", tooLarge(err)
-	}
-	if int64(len(data)) > max {
-		return nil, "", sheet.ErrTooLarge
-	}
-	return data, h.Filename, nil
 }

@@ -2,12 +2,15 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"net/http"
+	"xiangpei"
 
 	"xiangpei/internal/sheet"
 )
 
-// Every list page exports to Excel through download: the workbook is made in memory first,
+// Spreadsheets in and out. Every import reads its upload through uploadedFile; every list
+// page exports to Excel through download: the workbook is made in memory first,
 // so a failure is an error page rather than half a file.
 
 // exportLimit is the most rows one Excel download holds.
@@ -36,4 +39,25 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, ascii, name, s
 	w.Header().Set("Content-Disposition", sheet.Disposition(ascii, name))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// uploadedFile reads the file of a multipart form field, at most max bytes; missing is the
+// error a person sees when no file was chosen.
+func uploadedFile(r *http.Request, field string, max int64, missing error) ([]byte, string, error) {
+	f, h, err := r.FormFile(field)
+	if err != nil {
+		if err = tooLarge(err); xiangpei.IsKind(err, xiangpei.TooLarge) {
+			return nil, "", err
+		}
+		return nil, "", missing
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, "", tooLarge(err)
+	}
+	if int64(len(data)) > max {
+		return nil, "", sheet.ErrTooLarge
+	}
+	return data, h.Filename, nil
 }

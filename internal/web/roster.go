@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -426,23 +425,8 @@ func rosterLines(data []byte, name string) ([]store.RosterLine, error) {
 
 // rosterFile reads the uploaded file of the form's "file" field.
 func rosterFile(r *http.Request) ([]byte, string, error) {
-	max := rosterFileLimits().MaxBytes
-	f, h, err := r.FormFile("file")
-	if err != nil {
-		if err = tooLarge(err); xiangpei.IsKind(err, xiangpei.TooLarge) {
-			return nil, "", err
-		}
-		return nil, "", xiangpei.Errorf(xiangpei.Invalid, "roster.import_no_file", "Choose the roster file (.xlsx or .csv) to upload.")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, "", tooLarge(err)
-	}
-	if int64(len(data)) > max {
-		return nil, "", sheet.ErrTooLarge
-	}
-	return data, h.Filename, nil
+	return uploadedFile(r, "file", rosterFileLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "roster.import_no_file", "Choose the roster file (.xlsx or .csv) to upload."))
 }
 
 func (s *Server) rosterCheckJSON(r *http.Request, ic store.ImportCheck, upload int64) map[string]any {
