@@ -291,7 +291,7 @@ func demoTraining(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpe
 			switch {
 			case i < 3 && x.Seq == 2: // three trainees checked in from one phone
 				in.Device, out.Device = "phone-shared", "phone-shared"
-			case i >= 3 && x.Seq == 3: // the same second copied across the last trainees
+			case i >= 2 && x.Seq == 3: // the same second copied across three trainees
 				in.At = x.Starts.Add(-2 * time.Minute)
 			case i == 0 && x.Seq == 1: // long before the session
 				in.At = x.Starts.Add(-150 * time.Minute)
@@ -326,6 +326,20 @@ func demoTraining(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpe
 	}
 	if err := d.enrol(approved, d.now.Add(-3*day), migrants); err != nil {
 		return err
+	}
+	// More migrant workers asked than there are seats: a change filing waits for the county.
+	err = d.at(d.now.Add(-2*time.Hour), func() error {
+		c, err := tx.Class(scope, approved.ID)
+		if err != nil {
+			return err
+		}
+		in := store.ClassInputOf(c)
+		in.Capacity = 36
+		_, err = tx.FileClassChange(scope, c.ID, c.Version, xiangpei.ChangeEdit, in, "报名的农民工较多，场地可容纳 36 人，申请将班级人数由 30 人调整为 36 人。")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("demo change filing: %w", err)
 	}
 
 	// Filed and waiting for the county: one on time, one filed late (two working days ahead).
