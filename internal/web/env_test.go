@@ -282,6 +282,8 @@ func (e *env) requestWith(token, method, path string, body any, header http.Head
 	case nil:
 	case url.Values:
 		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case []byte: // sent as it is; the caller's header says what it is
+		rd = bytes.NewReader(b)
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -70,5 +71,32 @@ func TestListExports(t *testing.T) {
 				t.Fatalf("another institution's terminal export: %d", status)
 			}
 		})
+	}
+}
+
+// TestUploadLimit: a file upload may be larger than an ordinary request body (the importers
+// check their own limits), while an ordinary body of the same size is still refused.
+func TestUploadLimit(t *testing.T) {
+	db := storetest.SQLite(t)
+	te := newTrainEnv(t, db)
+	c := te.w.ApprovedClass(t, 10, 3)
+	var csv strings.Builder
+	csv.WriteString("身份证号,姓名,手机号,备注\n")
+	for i := 0; csv.Len() < 100<<10; i++ { // 100 KiB: above the test server's 64 KiB body limit
+		fmt.Fprintf(&csv, "%s,学员%d,139%08d,%s\n", validID(fmt.Sprintf("430211199001%02d%03d", 1+i%28, i%1000)), i, i, strings.Repeat("备", 30))
+		if i > 900 {
+			break
+		}
+	}
+	body, ctype := multipartFile(t, "名册.csv", []byte(csv.String()), nil)
+	token := te.token(te.inst.ID)
+	st, raw, _ := te.requestWith(token, http.MethodPost, fmt.Sprintf("/api/v1/classes/%d/roster/import", c.ID), body.Bytes(),
+		http.Header{"Content-Type": {ctype}})
+	if st != http.StatusOK {
+		t.Fatalf("a 100 KiB roster upload: %d %s", st, raw[:min(len(raw), 300)])
+	}
+	st, _, _ = te.request(token, http.MethodPost, fmt.Sprintf("/api/v1/classes/%d/roster", c.ID), map[string]string{"name": strings.Repeat("长", 40<<10)})
+	if st != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 120 KiB JSON body: %d, want 413", st)
 	}
 }

@@ -84,11 +84,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.SecureCookie {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	if r.ContentLength > s.cfg.MaxBody {
+	limit := s.cfg.MaxBody
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		limit = s.cfg.MaxUpload // file uploads: each importer checks its own, smaller limit
+	}
+	if r.ContentLength > limit {
 		s.fail(rec, r, errTooLarge)
 		return
 	}
-	r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBody)
+	r.Body = http.MaxBytesReader(rec, r.Body, limit)
 
 	st.lang = i18n.Lang(r.Header.Get("Accept-Language"))
 	if c, err := r.Cookie(langCookie); err == nil {

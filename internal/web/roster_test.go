@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -67,27 +66,10 @@ func (rw *rosterWorld) call(t *testing.T, token, method, path string, body any) 
 	return st, decode(t, string(raw))
 }
 
-// rosterMultipart is a multipart form with the file in "file" and other fields.
-func rosterMultipart(t *testing.T, name string, data []byte, fields map[string]string) (*bytes.Buffer, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		_ = mw.WriteField(k, v)
-	}
-	fw, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	return &buf, mw.FormDataContentType()
-}
-
 // dryRun uploads a roster file to the API's dry run.
 func (rw *rosterWorld) dryRun(t *testing.T, token string, classID int64, name string, data []byte) (int, map[string]any) {
 	t.Helper()
-	body, ctype := rosterMultipart(t, name, data, nil)
+	body, ctype := multipartFile(t, name, data, nil)
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/classes/%d/roster/import", rw.ts.URL, classID), body)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -314,7 +296,7 @@ func (rw *rosterWorld) smallClassWith(t *testing.T, capacity int, mod func(in *x
 
 // postRosterFile submits the import form as the browser.
 func (rw *rosterWorld) postRosterFile(b *browser, path, name string, data []byte) (int, string, http.Header) {
-	body, ctype := rosterMultipart(rw.t, name, data, map[string]string{"csrf": b.csrf})
+	body, ctype := multipartFile(rw.t, name, data, map[string]string{"csrf": b.csrf})
 	req, _ := http.NewRequest(http.MethodPost, rw.ts.URL+path, body)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Origin", rw.ts.URL)

@@ -24,6 +24,7 @@ type Config struct {
 	SMS          sms.Sender
 	SecureCookie bool  // set the Secure flag on cookies (behind TLS)
 	MaxBody      int64 // largest request body accepted, in bytes
+	MaxUpload    int64 // largest file upload (a multipart body) accepted, in bytes; the importers set their own limits below it
 	// Now is the clock; tests move it to expire sessions and lift lock-outs.
 	Now func() time.Time
 }
@@ -59,6 +60,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 11 << 20 // a 10 MiB spreadsheet (sheet.DefaultLimits) and its multipart wrapping
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
