@@ -377,6 +377,40 @@ func (tx *Tx) UpdateShortageList(s xiangpei.Scope, id, version int64, in xiangpe
 	return tx.ShortageList(s, id)
 }
 
+// DiscardShortageDraft deletes a draft, which was never public, with its entries, at the
+// list's version; the audit trail keeps what it was. Published, superseded and withdrawn lists
+// are never deleted.
+func (tx *Tx) DiscardShortageDraft(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
+	l, err := tx.ShortageList(s, id)
+	if err != nil {
+		return l, err
+	}
+	if err := shortagePublisher(s); err != nil {
+		return l, err
+	}
+	if l.Version != version {
+		return l, xiangpei.StaleVersion()
+	}
+	if l.Status != xiangpei.ShortageDraft {
+		return l, xiangpei.Errorf(xiangpei.Conflict, "shortage.discard_not_draft", "Only a draft can be discarded: a list that was published stays on record; withdraw it instead.")
+	}
+	if _, err := tx.exec(`DELETE FROM shortage_entries WHERE list_id = $1`, id); err != nil {
+		return l, err
+	}
+	r, err := tx.exec(`DELETE FROM shortage_lists WHERE id = $1 AND version = $2 AND status = $3`, id, version, string(xiangpei.ShortageDraft))
+	if err != nil {
+		return l, err
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return l, xiangpei.StaleVersion()
+	}
+	if err := tx.Audit("shortage.discard", "shortage_list", id, l.Region, map[string]any{"title": l.Title,
+		"series": l.SeriesID, "list_version": l.ListVersion, "entries": len(l.Entries)}); err != nil {
+		return l, err
+	}
+	return l, nil
+}
+
 // AddShortageEntry adds an occupation to a draft at the list's version: a current 细类 of the
 // catalogue at a level it has, known sectors, and not an occupation and level the list already
 // names. The list moves to its next version.

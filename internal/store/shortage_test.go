@@ -397,3 +397,45 @@ func TestShortageInForceInput(t *testing.T) {
 		t.Errorf("nothing in force: %#v %v", got, err)
 	}
 }
+
+// TestShortageDiscardDraft: a stray revision draft can be discarded (so the list can be revised
+// again), at its version, by its region's publisher only; a published list cannot be.
+func TestShortageDiscardDraft(t *testing.T) {
+	for _, db := range storetest.Engines(t) {
+		t.Run(string(db.Engine), func(t *testing.T) {
+			w := newSLWorld(t, db)
+			l := w.create(t, w.city, "430200", "2026年株洲市紧缺工种目录", "2026-01-01", "2026-12-31")
+			l = w.add(t, w.city, l, "4-10-01-05", "5", 20)
+			l = w.move(t, w.city, l, xiangpei.ShortagePublish, "")
+			rev := w.must(t, w.city, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.ReviseShortageList(s, l.ID, l.Version)
+			})
+			_, err := w.do(w.city, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.DiscardShortageDraft(s, l.ID, l.Version)
+			})
+			wantKind(t, "discarding a published list", err, xiangpei.Conflict, "shortage.discard_not_draft")
+			_, err = w.do(w.otherCity, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.DiscardShortageDraft(s, rev.ID, rev.Version)
+			})
+			if !xiangpei.IsKind(err, xiangpei.NotFound) {
+				t.Errorf("another city discards the draft: %v", err)
+			}
+			_, err = w.do(w.city, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.DiscardShortageDraft(s, rev.ID, rev.Version-1)
+			})
+			if !xiangpei.IsKind(err, xiangpei.Conflict) {
+				t.Errorf("a stale discard: %v", err)
+			}
+			w.must(t, w.city, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.DiscardShortageDraft(s, rev.ID, rev.Version)
+			})
+			if _, err := db.ShortageList(context.Background(), w.city.Scope(), rev.ID); !xiangpei.IsKind(err, xiangpei.NotFound) {
+				t.Errorf("the discarded draft is still there: %v", err)
+			}
+			// With the stray draft gone the list can be revised again.
+			w.must(t, w.city, func(tx *store.Tx, s xiangpei.Scope) (xiangpei.ShortageList, error) {
+				return tx.ReviseShortageList(s, l.ID, l.Version)
+			})
+		})
+	}
+}

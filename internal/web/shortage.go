@@ -35,6 +35,7 @@ func (s *Server) registerShortageRoutes() {
 	s.handleBoth("POST /shortage/manage/{list}/entries/{id}/remove", "/api/v1/shortage/manage/{list}/entries/{id}/remove", publish, s.slRemoveEntry)
 	s.handleBoth("POST /shortage/manage/{list}/publish", "/api/v1/shortage/manage/{list}/publish", publish, s.slPublish)
 	s.handleBoth("POST /shortage/manage/{list}/withdraw", "/api/v1/shortage/manage/{list}/withdraw", publish, s.slWithdraw)
+	s.handleBoth("POST /shortage/manage/{list}/discard", "/api/v1/shortage/manage/{list}/discard", publish, s.slDiscard)
 	s.handleBoth("POST /shortage/manage/{list}/revise", "/api/v1/shortage/manage/{list}/revise", publish, s.slRevise)
 }
 
@@ -677,6 +678,27 @@ func (s *Server) slWithdraw(w http.ResponseWriter, r *http.Request) {
 		func(tx *store.Tx, sc xiangpei.Scope, id int64, f slActionForm) (xiangpei.ShortageList, error) {
 			return tx.MoveShortageList(sc, id, f.Version, xiangpei.ShortageWithdraw, f.Reason)
 		})
+}
+
+// slDiscard deletes a draft and goes back to the officer's lists.
+func (s *Server) slDiscard(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "list")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var f slActionForm
+	var l xiangpei.ShortageList
+	if err = bind(r, &f); err == nil {
+		l, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.ShortageList, error) {
+			return tx.DiscardShortageDraft(a.Scope(), id, f.Version)
+		})
+	}
+	if err != nil {
+		s.slFail(w, r, err, s.slEditPage(r, id, func(*slEditData) {}))
+		return
+	}
+	answer(w, r, http.StatusOK, map[string]any{"id": l.ID, "discarded": true}, "/shortage/manage", "shortage_discarded")
 }
 
 func (s *Server) slRevise(w http.ResponseWriter, r *http.Request) {

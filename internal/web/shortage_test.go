@@ -487,3 +487,40 @@ func matrixShortage(t *testing.T, tx *store.Tx, w *matrixWorld, own, foreign xia
 		w.own[label]["list"], w.foreign[label]["list"] = fmt.Sprint(ownList.ID), fmt.Sprint(foreignList.ID)
 	}
 }
+
+// TestShortageDiscardHTTP: the city's officer discards a draft in the browser and lands on
+// their lists; the API refuses to discard a published list and another city gets a 404.
+func TestShortageDiscardHTTP(t *testing.T) {
+	for _, db := range storetest.Engines(t) {
+		t.Run(string(db.Engine), func(t *testing.T) {
+			se := newSLEnv(t, db)
+			published := se.publish(t, se.city, "430200", "2026年株洲市紧缺工种目录", [3]any{"4-10-01-05", "5", 20})
+			token := se.token(se.city.ID)
+			st, raw, _ := se.request(token, http.MethodPost, fmt.Sprintf("/api/v1/shortage/manage/%d/revise", published.ID),
+				map[string]any{"version": published.Version})
+			if st != http.StatusCreated {
+				t.Fatalf("revise: %d %s", st, raw)
+			}
+			draft := decode(t, string(raw))
+			id := fmt.Sprint(draft["id"])
+			if st, _, _ := se.request(se.token(se.otherCity.ID), http.MethodPost, "/api/v1/shortage/manage/"+id+"/discard",
+				map[string]any{"version": draft["version"]}); st != http.StatusNotFound {
+				t.Errorf("another city discards: %d", st)
+			}
+			if st, _, _ := se.request(token, http.MethodPost, fmt.Sprintf("/api/v1/shortage/manage/%d/discard", published.ID),
+				map[string]any{"version": published.Version}); st != http.StatusConflict {
+				t.Errorf("discarding a published list: %d", st)
+			}
+			b := se.browser()
+			b.signIn(se.city, testPassword)
+			b.get("/shortage/manage/" + id)
+			st, _, h := b.post("/shortage/manage/"+id+"/discard", url.Values{"version": {fmt.Sprint(draft["version"])}})
+			if st != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/shortage/manage") {
+				t.Fatalf("discard in the browser: %d %s", st, h.Get("Location"))
+			}
+			if st, _, _ := se.request(token, http.MethodGet, "/api/v1/shortage/manage/"+id, nil); st != http.StatusNotFound {
+				t.Errorf("the discarded draft answers %d", st)
+			}
+		})
+	}
+}
