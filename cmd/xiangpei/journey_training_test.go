@@ -93,8 +93,8 @@ func TestBrowserTrainingJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One session of three hours on a working day five weeks ahead, at an hour no demo class uses.
-	day := cal.AddWorkdays(time.Now().In(cst), 25)
+	// One evening session of three hours, two to three weeks ahead, at an hour no demo class uses.
+	day := cal.AddWorkdays(time.Now().In(cst), 12)
 	starts := time.Date(day.Year(), day.Month(), day.Day(), 18, 30, 0, 0, cst)
 	ends := starts.Add(3 * time.Hour)
 
