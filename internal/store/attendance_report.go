@@ -61,7 +61,7 @@ func (db *DB) ClassAttendance(ctx context.Context, s xiangpei.Scope, classID int
 		return AttendanceReport{}, err
 	}
 	rules := db.Rules()
-	rep := AttendanceReport{Class: c, PlannedMinutes: PlannedMinutes(c), ThresholdPct: rules.AttendancePct, Names: map[int64]string{}}
+	rep := AttendanceReport{Class: c, PlannedMinutes: c.PlannedMinutes(), ThresholdPct: rules.AttendancePct, Names: map[int64]string{}}
 	if err := db.read.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, c.OrgID).Scan(&rep.OrgName); err != nil {
 		return rep, mapError(err, "Organisation")
 	}

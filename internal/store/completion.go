@@ -13,19 +13,6 @@ import (
 // 培 — completion (结业, SPEC §4.5): closing a class decides for every trainee whether they
 // completed it; the last-day quality rating; a person's classes for their lifelong record.
 
-// PlannedMinutes is what a trainee's attendance is measured against for completion: the
-// sessions of the timetable. Make-up sessions (补课) are not counted: they make up for a
-// session missed, and the minutes attended in them count towards the trainee's hours.
-func PlannedMinutes(c xiangpei.Class) int {
-	n := 0
-	for _, x := range c.Sessions {
-		if !x.MakeUp {
-			n += x.Minutes()
-		}
-	}
-	return n
-}
-
 // CompletionLine is one trainee's outcome when a class closes.
 type CompletionLine struct {
 	Trainee xiangpei.Trainee
@@ -59,7 +46,7 @@ func (db *DB) CompletionPreview(ctx context.Context, s xiangpei.Scope, classID i
 }
 
 func completionLines(c xiangpei.Class, ts []xiangpei.Trainee, r xiangpei.Rules) []CompletionLine {
-	planned := PlannedMinutes(c)
+	planned := c.PlannedMinutes()
 	out := make([]CompletionLine, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, CompletionLine{Trainee: t, RatePct: xiangpei.RatePct(t.AttendedMinutes, planned),
@@ -124,7 +111,7 @@ func (tx *Tx) CloseClass(s xiangpei.Scope, classID, version int64) (xiangpei.Cla
 	}
 	if err := tx.Audit("class.close", "class", classID, c.County, map[string]any{"from": c.Status, "to": next,
 		"completed": counts[xiangpei.TraineeCompleted], "not_completed": counts[xiangpei.TraineeNotCompleted],
-		"withdrawn": counts[xiangpei.TraineeWithdrawn], "planned_minutes": PlannedMinutes(c)}); err != nil {
+		"withdrawn": counts[xiangpei.TraineeWithdrawn], "planned_minutes": c.PlannedMinutes()}); err != nil {
 		return c, nil, err
 	}
 	c.Status, c.UpdatedAt, c.Version = next, now, version+1
@@ -137,7 +124,7 @@ func (tx *Tx) recomputeCompletion(c xiangpei.Class, personIDs ...int64) (int, er
 	if c.Status != xiangpei.ClassClosed {
 		return 0, nil
 	}
-	planned, r := PlannedMinutes(c), tx.db.Rules()
+	planned, r := c.PlannedMinutes(), tx.db.Rules()
 	changed := 0
 	for _, pid := range personIDs {
 		t, err := scanTrainee(tx.tx.QueryRowContext(tx.ctx, `SELECT `+traineeCols+` FROM trainees r JOIN persons p ON p.id = r.person_id
@@ -337,7 +324,7 @@ func (db *DB) PersonTraining(ctx context.Context, s xiangpei.Scope, personID int
 		if c.Sessions, err = classSessions(ctx, db.read, l.ClassID); err != nil {
 			return nil, err
 		}
-		l.PlannedMinutes = PlannedMinutes(c)
+		l.PlannedMinutes = c.PlannedMinutes()
 		l.RatePct = xiangpei.RatePct(l.AttendedMinutes, l.PlannedMinutes)
 		l.RatingOpen = ratingAllowed(c, xiangpei.Trainee{Status: l.Status}, now) == nil
 	}

@@ -202,6 +202,12 @@ func (tx *Tx) AddTrainee(s xiangpei.Scope, classID, personID int64, source strin
 	if err != nil {
 		return xiangpei.Trainee{}, err
 	}
+	return tx.admitPerson(c, personID, source)
+}
+
+// admitPerson puts a registered person on the roster of a class read within the caller's
+// reach, if the class still takes trainees and the person passes every eligibility rule.
+func (tx *Tx) admitPerson(c xiangpei.Class, personID int64, source string) (xiangpei.Trainee, error) {
 	if err := c.CheckOpen(tx.Now, tx.db.Rules()); err != nil {
 		return xiangpei.Trainee{}, err
 	}
@@ -542,18 +548,7 @@ func (tx *Tx) EnrolSelf(personID, classID int64) (xiangpei.Trainee, error) {
 	if err != nil {
 		return xiangpei.Trainee{}, err
 	}
-	if err := c.CheckOpen(tx.Now, tx.db.Rules()); err != nil {
-		return xiangpei.Trainee{}, err
-	}
-	p, err := personByID(tx.ctx, tx.tx, personID)
-	if err != nil {
-		return xiangpei.Trainee{}, err
-	}
-	a, err := registeredApplicant(tx.ctx, tx.tx, p)
-	if err != nil {
-		return xiangpei.Trainee{}, err
-	}
-	return tx.admit(c, a, xiangpei.SourceSelf, "")
+	return tx.admitPerson(c, personID, xiangpei.SourceSelf)
 }
 
 // CheckEnrolment tells a person, before they enrol, every reason they could not join a class

@@ -292,9 +292,9 @@ func shortagePublisher(s xiangpei.Scope) error {
 	return nil
 }
 
-// editableShortage reads a list within scope for a change at a version: stale versions and
-// lists no longer drafts are refused, and so is anyone who does not publish lists.
-func (tx *Tx) editableShortage(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
+// shortageAt reads a list within scope for a change at a version: stale versions are refused,
+// and so is anyone who does not publish lists.
+func (tx *Tx) shortageAt(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
 	l, err := tx.ShortageList(s, id)
 	if err != nil {
 		return l, err
@@ -304,6 +304,15 @@ func (tx *Tx) editableShortage(s xiangpei.Scope, id, version int64) (xiangpei.Sh
 	}
 	if l.Version != version {
 		return l, xiangpei.StaleVersion()
+	}
+	return l, nil
+}
+
+// editableShortage is shortageAt for a change of the list itself: only drafts are edited.
+func (tx *Tx) editableShortage(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
+	l, err := tx.shortageAt(s, id, version)
+	if err != nil {
+		return l, err
 	}
 	if !l.Status.Editable() {
 		return l, xiangpei.Errorf(xiangpei.Conflict, "shortage.not_draft", "A published list never changes: revise it to make a new version.")
@@ -381,15 +390,9 @@ func (tx *Tx) UpdateShortageList(s xiangpei.Scope, id, version int64, in xiangpe
 // list's version; the audit trail keeps what it was. Published, superseded and withdrawn lists
 // are never deleted.
 func (tx *Tx) DiscardShortageDraft(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
-	l, err := tx.ShortageList(s, id)
+	l, err := tx.shortageAt(s, id, version)
 	if err != nil {
 		return l, err
-	}
-	if err := shortagePublisher(s); err != nil {
-		return l, err
-	}
-	if l.Version != version {
-		return l, xiangpei.StaleVersion()
 	}
 	if l.Status != xiangpei.ShortageDraft {
 		return l, xiangpei.Errorf(xiangpei.Conflict, "shortage.discard_not_draft", "Only a draft can be discarded: a list that was published stays on record; withdraw it instead.")
@@ -504,15 +507,9 @@ func (tx *Tx) MoveShortageList(s xiangpei.Scope, id, version int64, action xiang
 	if action != xiangpei.ShortagePublish && action != xiangpei.ShortageWithdraw {
 		return xiangpei.ShortageList{}, xiangpei.Errorf(xiangpei.Invalid, "shortage.unknown_action", "There is no such action on a shortage list.")
 	}
-	l, err := tx.ShortageList(s, id)
+	l, err := tx.shortageAt(s, id, version)
 	if err != nil {
 		return l, err
-	}
-	if err := shortagePublisher(s); err != nil {
-		return l, err
-	}
-	if l.Version != version {
-		return l, xiangpei.StaleVersion()
 	}
 	next, err := l.Status.Next(action)
 	if err != nil {
@@ -589,15 +586,9 @@ func (tx *Tx) MoveShortageList(s xiangpei.Scope, id, version int64, action xiang
 // heading and a copy of its entries; the published list stays in force until the draft is
 // published. A series has at most one draft at a time.
 func (tx *Tx) ReviseShortageList(s xiangpei.Scope, id, version int64) (xiangpei.ShortageList, error) {
-	l, err := tx.ShortageList(s, id)
+	l, err := tx.shortageAt(s, id, version)
 	if err != nil {
 		return l, err
-	}
-	if err := shortagePublisher(s); err != nil {
-		return l, err
-	}
-	if l.Version != version {
-		return l, xiangpei.StaleVersion()
 	}
 	if _, err := l.Status.Next(xiangpei.ShortageRevise); err != nil {
 		return l, err

@@ -103,7 +103,7 @@ func (s *Server) closeData(r *http.Request, id int64) (closeData, error) {
 	if err != nil {
 		return closeData{}, err
 	}
-	d := closeData{Class: c, Planned: complHours(store.PlannedMinutes(c)), Threshold: s.db.Rules().AttendancePct,
+	d := closeData{Class: c, Planned: complHours(c.PlannedMinutes()), Threshold: s.db.Rules().AttendancePct,
 		Counts: map[string]int{}, Ended: !s.now().Before(c.LastSession), LastEnds: complTime(c.LastSession, "2006-01-02 15:04")}
 	for _, l := range lines {
 		d.Lines = append(d.Lines, closeLine{CompletionLine: l, Attended: complHours(l.Trainee.AttendedMinutes), MaskedID: l.Trainee.IDNumber.Masked()})
@@ -149,7 +149,7 @@ func (s *Server) closePage(w http.ResponseWriter, r *http.Request) {
 			lines[i] = l.CompletionLine
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"class": d.Class.ID, "status": d.Class.Status, "version": d.Class.Version,
-			"can_close": d.CanClose, "last_session_ends": d.Class.LastSession, "planned_minutes": store.PlannedMinutes(d.Class),
+			"can_close": d.CanClose, "last_session_ends": d.Class.LastSession, "planned_minutes": d.Class.PlannedMinutes(),
 			"threshold_pct": d.Threshold, "pending_amendments": d.Pending, "trainees": jsonList(lines, completionLineJSON)})
 		return
 	}
