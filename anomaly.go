@@ -95,7 +95,7 @@ func newAnomaly(code, severity, key, text string, args ...any) Anomaly {
 }
 
 // clockText shows an instant in China time for a reason.
-func clockText(t time.Time) string { return t.In(calZone).Format("2006-01-02 15:04:05") }
+func clockText(t time.Time) string { return t.In(ChinaTime).Format("2006-01-02 15:04:05") }
 
 // outsideWindow: an event more than WindowGrace before its session starts or after it ends.
 func outsideWindow(f AttendanceFacts) []Anomaly {
@@ -110,7 +110,7 @@ func outsideWindow(f AttendanceFacts) []Anomaly {
 			key, text = "anomaly.outside_window_out", "Checked out at %v, outside session %v (%v to %v)."
 		}
 		a := newAnomaly(AnomalyOutsideWindow, SeverityFlag, key, text, clockText(e.At), s.Seq,
-			s.Starts.In(calZone).Format("2006-01-02 15:04"), s.Ends.In(calZone).Format("15:04"))
+			s.Starts.In(ChinaTime).Format("2006-01-02 15:04"), s.Ends.In(ChinaTime).Format("15:04"))
 		a.SessionID, a.PersonIDs, a.EventIDs, a.At = e.SessionID, []int64{e.PersonID}, []int64{e.ID}, e.At
 		out = append(out, a)
 	}

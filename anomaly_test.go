@@ -13,7 +13,7 @@ func metresNorth(d float64) float64 { return d / (6371008.8 * math.Pi / 180) }
 // anomalyWorld: class 1 with sessions 11 and 12 (09:00–12:00 on 20 and 23 November) at venue 1;
 // class 2 with session 21 (20 November 09:00–12:00) at venue 2, 50 km north.
 func anomalyWorld() AttendanceFacts {
-	day := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, calZone) }
+	day := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, ChinaTime) }
 	v1 := Venue{ID: 1, Name: "实训楼", Lat: 27.83, Lng: 113.15}
 	v2 := Venue{ID: 2, Name: "远郊实训基地", Lat: 27.83 + metresNorth(50000), Lng: 113.15}
 	return AttendanceFacts{ClassID: 1,

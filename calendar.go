@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// calZone is Asia/Shanghai without depending on the system's time-zone database: China has
+// ChinaTime is Asia/Shanghai without depending on the system's time-zone database: China has
 // kept UTC+8 without daylight saving since 1991, so a fixed zone is exact for every date the
 // platform handles.
-var calZone = time.FixedZone("CST", 8*3600)
+var ChinaTime = time.FixedZone("CST", 8*3600)
 
 // Calendar kinds, as stored in the reference data.
 const (
@@ -61,7 +61,7 @@ func (c Calendar) Years() []int { return slices.Clone(c.years) }
 // holiday is not, a listed adjusted working weekend is, any other date is one from Monday to
 // Friday.
 func (c Calendar) IsWorkday(t time.Time) bool {
-	t = t.In(calZone)
+	t = t.In(ChinaTime)
 	if w, ok := c.workday[t.Format(time.DateOnly)]; ok {
 		return w
 	}
@@ -81,7 +81,7 @@ func (c Calendar) AddWorkdays(t time.Time, n int) time.Time {
 	if n < 0 {
 		step, n = -1, -n
 	}
-	d := t.In(calZone)
+	d := t.In(ChinaTime)
 	for n > 0 {
 		d = d.AddDate(0, 0, step)
 		if c.IsWorkday(d) {
@@ -112,6 +112,6 @@ func (c Calendar) WorkdaysBetween(a, b time.Time) int {
 
 // civil is the start of t's date in China Standard Time.
 func civil(t time.Time) time.Time {
-	y, m, d := t.In(calZone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, calZone)
+	y, m, d := t.In(ChinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, ChinaTime)
 }

@@ -274,7 +274,7 @@ func ValidateSessions(in []Session, venue int64, teachers []int64) ([]Session, e
 			return nil, Errorf(Invalid, "class.session_times", "Session %v must end after it starts.", s.Seq)
 		}
 		d := s.Ends.Sub(s.Starts)
-		if d < 30*time.Minute || d > 12*time.Hour || s.Starts.In(calZone).Format(time.DateOnly) != s.Ends.Add(-time.Nanosecond).In(calZone).Format(time.DateOnly) {
+		if d < 30*time.Minute || d > 12*time.Hour || s.Starts.In(ChinaTime).Format(time.DateOnly) != s.Ends.Add(-time.Nanosecond).In(ChinaTime).Format(time.DateOnly) {
 			return nil, Errorf(Invalid, "class.session_length", "Session %v must last from 30 minutes to 12 hours, within one day.", s.Seq)
 		}
 		if s.Kind != SessionTheory && s.Kind != SessionPractice {
@@ -296,9 +296,9 @@ func ValidateSessions(in []Session, venue int64, teachers []int64) ([]Session, e
 // FilingDeadline is the last moment a class may be filed on time: the end of the working day
 // that lies lead working days before the day of its first session (SPEC §8: 3 working days).
 func FilingDeadline(cal Calendar, firstSession time.Time, lead int) time.Time {
-	day := civil(firstSession.In(calZone))
+	day := civil(firstSession.In(ChinaTime))
 	d := cal.AddWorkdays(day, -lead)
-	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, calZone)
+	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, ChinaTime)
 }
 
 // FiledLate reports whether a filing made at `at` misses the deadline before firstSession.

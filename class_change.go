@@ -95,11 +95,11 @@ func CheckMakeUp(c Class, added []Session, now time.Time, r Rules) ([]Session, e
 		s.ID, s.ClassID, s.MakeUp = 0, c.ID, true
 		if !s.Starts.IsZero() && !s.Starts.After(now) {
 			return nil, Errorf(Invalid, "class.makeup_past", "A make-up session is filed before it takes place: the session on %v has already begun.",
-				s.Starts.In(calZone).Format("2006-01-02 15:04"))
+				s.Starts.In(ChinaTime).Format("2006-01-02 15:04"))
 		}
 		if s.Ends.After(deadline) {
 			return nil, Errorf(Invalid, "class.makeup_window", "Make-up sessions must end within %v days of the class's last session, by %v.",
-				r.MakeUpDays, deadline.In(calZone).Format("2006-01-02"))
+				r.MakeUpDays, deadline.In(ChinaTime).Format("2006-01-02"))
 		}
 		out[i] = s
 	}

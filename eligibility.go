@@ -102,7 +102,7 @@ func Eligibility(r Rules, today time.Time, a Applicant, c Class, others []OtherT
 		}
 	}
 	if !c.FirstSession.IsZero() {
-		day := c.FirstSession.In(calZone)
+		day := c.FirstSession.In(ChinaTime)
 		if age := id.AgeOn(day); age < r.LabourAgeMin || age > r.LabourAgeMax {
 			out = append(out, Errorf(Conflict, "roster.age", "On the class's first day, %v, this person is %v years old; training is for people of labour age, %v to %v.",
 				day.Format(time.DateOnly), age, r.LabourAgeMin, r.LabourAgeMax))
@@ -120,7 +120,7 @@ func Eligibility(r Rules, today time.Time, a Applicant, c Class, others []OtherT
 	if !c.Subsidised() {
 		return out
 	}
-	year := c.FirstSession.In(calZone).Year()
+	year := c.FirstSession.In(ChinaTime).Year()
 	count := 0
 	var same, higher *OtherTraining
 	for i := range others {
@@ -177,7 +177,7 @@ func overlapping(mine, theirs []Session) (Session, bool) {
 
 // sessionWindow writes a session's window in China time: 2026-11-16 09:00–12:00.
 func sessionWindow(s Session) string {
-	return s.Starts.In(calZone).Format("2006-01-02 15:04") + "–" + s.Ends.In(calZone).Format("15:04")
+	return s.Starts.In(ChinaTime).Format("2006-01-02 15:04") + "–" + s.Ends.In(ChinaTime).Format("15:04")
 }
 
 // Ineligible is a refused enrolment with every reason. As an error it reads as the reasons

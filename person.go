@@ -417,21 +417,18 @@ type SanctionEntry struct {
 	CreatedAt time.Time
 }
 
-// regChinaTime is the zone in which calendar days of the platform begin and end (UTC+8, no DST).
-var regChinaTime = time.FixedZone("CST", 8*3600)
-
 // Record turns the entry into its period: from the start of StartsOn to the end of EndsOn, China time.
 func (e SanctionEntry) Record() (SanctionRecord, error) {
 	r := SanctionRecord{Kind: e.Kind}
 	if e.StartsOn != "" {
-		t, err := time.ParseInLocation(time.DateOnly, e.StartsOn, regChinaTime)
+		t, err := time.ParseInLocation(time.DateOnly, e.StartsOn, ChinaTime)
 		if err != nil {
 			return r, Errorf(Invalid, "sanction.date", "A date of the sanction is not valid: write it as YYYY-MM-DD.")
 		}
 		r.From = t
 	}
 	if e.EndsOn != "" {
-		t, err := time.ParseInLocation(time.DateOnly, e.EndsOn, regChinaTime)
+		t, err := time.ParseInLocation(time.DateOnly, e.EndsOn, ChinaTime)
 		if err != nil {
 			return r, Errorf(Invalid, "sanction.date", "A date of the sanction is not valid: write it as YYYY-MM-DD.")
 		}

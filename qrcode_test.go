@@ -8,7 +8,7 @@ import (
 func TestQRCode(t *testing.T) {
 	const key, other = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
 	const session, otherSession = int64(101), int64(102)
-	now := time.Date(2026, 11, 20, 9, 0, 15, 0, calZone) // 15 s into a 30 s window
+	now := time.Date(2026, 11, 20, 9, 0, 15, 0, ChinaTime) // 15 s into a 30 s window
 	w := QRWindow(now, 30)
 	if QRWindow(now.Add(14*time.Second), 30) != w || QRWindow(now.Add(15*time.Second), 30) != w+1 {
 		t.Fatal("windows are not 30 seconds long")
@@ -62,7 +62,7 @@ func lower(s string) string {
 }
 
 func TestQROpen(t *testing.T) {
-	s := Session{Starts: time.Date(2026, 11, 20, 9, 0, 0, 0, calZone), Ends: time.Date(2026, 11, 20, 12, 0, 0, 0, calZone)}
+	s := Session{Starts: time.Date(2026, 11, 20, 9, 0, 0, 0, ChinaTime), Ends: time.Date(2026, 11, 20, 12, 0, 0, 0, ChinaTime)}
 	for _, c := range []struct {
 		at   time.Time
 		want bool

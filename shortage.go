@@ -210,7 +210,7 @@ func (l ShortageList) CheckPublish(entries int, now time.Time) error {
 }
 
 // ChinaDate is the date of t in China time, "2026-10-01".
-func ChinaDate(t time.Time) string { return t.In(calZone).Format(time.DateOnly) }
+func ChinaDate(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
 
 // ShortageListInput is what an officer types to start a list or change a draft's heading.
 type ShortageListInput struct {

@@ -33,15 +33,13 @@ type demoWorld struct {
 	trainees map[[2]int64]xiangpei.Trainee // (class, person) → roster row
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // at runs fn with the transaction's clock set to t, as the history happened.
 func (d *demoWorld) at(t time.Time, fn func() error) error { return demoAt(d.tx, t, fn) }
 
 // workdays returns n session days (working days) from the working day `offset` working days
 // after (or before, when negative) today.
 func (d *demoWorld) workdays(offset, n int) []time.Time {
-	today := time.Date(d.now.In(cst).Year(), d.now.In(cst).Month(), d.now.In(cst).Day(), 0, 0, 0, 0, cst)
+	today := time.Date(d.now.In(xiangpei.ChinaTime).Year(), d.now.In(xiangpei.ChinaTime).Month(), d.now.In(xiangpei.ChinaTime).Day(), 0, 0, 0, 0, xiangpei.ChinaTime)
 	start := d.cal.AddWorkdays(today, offset)
 	if offset == 0 && !d.cal.IsWorkday(start) {
 		start = d.cal.AddWorkdays(today, 1)
@@ -74,7 +72,7 @@ func (d *demoWorld) input(s demoClassSpec) xiangpei.ClassInput {
 		if s.afternoon {
 			h = 14
 		}
-		start := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, cst)
+		start := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, xiangpei.ChinaTime)
 		kind := xiangpei.SessionTheory
 		if i%2 == 1 {
 			kind = xiangpei.SessionPractice
@@ -403,9 +401,9 @@ func (d *demoWorld) fileAndStart(c xiangpei.Class, ids []int64) (xiangpei.Class,
 // the year's first quarter, so that the courses it names show their uplift.
 func demoShortage(tx *store.Tx) error {
 	city := xiangpei.Scope{Region: "4302"}
-	year := tx.Now.In(cst).Year()
+	year := tx.Now.In(xiangpei.ChinaTime).Year()
 	var l xiangpei.ShortageList
-	published := time.Date(year, 1, 5, 10, 0, 0, 0, cst)
+	published := time.Date(year, 1, 5, 10, 0, 0, 0, xiangpei.ChinaTime)
 	if published.After(tx.Now) {
 		published = tx.Now
 	}

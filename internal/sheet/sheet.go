@@ -334,14 +334,12 @@ func ParseTime(s string) (time.Time, bool) {
 	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-", "T", " ").Replace(s)
 	s = strings.Join(strings.Fields(s), " ")
 	for _, layout := range []string{"2006-1-2 15:4:5", "2006-1-2 15:4"} {
-		if t, err := time.ParseInLocation(layout, s, chinaTime); err == nil {
+		if t, err := time.ParseInLocation(layout, s, xiangpei.ChinaTime); err == nil {
 			return t, true
 		}
 	}
 	return time.Time{}, false
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // xlsxRows checks the workbook's zip directory against the limits before anything is
 // unpacked, then streams the rows of the first sheet with raw cell values.

@@ -136,7 +136,7 @@ func TestReadExcelCSV(t *testing.T) {
 	})
 }
 
-var testToday = time.Date(2026, 11, 2, 9, 0, 0, 0, chinaTime)
+var testToday = time.Date(2026, 11, 2, 9, 0, 0, 0, xiangpei.ChinaTime)
 
 // TestCellValue: how number cells become digits, and when their digits are known lost.
 func TestCellValue(t *testing.T) {

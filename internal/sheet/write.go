@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"time"
+	"xiangpei"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -90,7 +91,7 @@ func WriteWith(w io.Writer, sheetName string, header []string, rows [][]any, o O
 				if x.IsZero() {
 					out[j] = ""
 				} else {
-					out[j] = x.In(chinaTime).Format("2006-01-02 15:04")
+					out[j] = x.In(xiangpei.ChinaTime).Format("2006-01-02 15:04")
 				}
 			case int, int64, int32, float64, bool:
 				out[j] = x

@@ -174,7 +174,7 @@ func (tx *Tx) FileAmendment(s xiangpei.Scope, classID int64, in AmendmentInput) 
 	in.At = in.At.UTC().Truncate(time.Second)
 	if in.At.IsZero() || in.At.Before(sess.Starts.Add(-xiangpei.WindowGrace)) || in.At.After(sess.Ends.Add(xiangpei.WindowGrace)) {
 		return Amendment{}, xiangpei.Errorf(xiangpei.Invalid, "amendment.time", "The time must lie within session %v, from %v to %v.",
-			sess.Seq, sess.Starts.In(chinaTime).Format("2006-01-02 15:04"), sess.Ends.In(chinaTime).Format("15:04"))
+			sess.Seq, sess.Starts.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"), sess.Ends.In(xiangpei.ChinaTime).Format("15:04"))
 	}
 	if in.At.After(tx.Now) {
 		return Amendment{}, xiangpei.Errorf(xiangpei.Invalid, "amendment.future", "An amendment corrects what happened: the time cannot lie in the future.")

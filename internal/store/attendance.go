@@ -248,7 +248,7 @@ func (tx *Tx) checkEvents(orgID int64, evs []xiangpei.Event) (*checked, error) {
 		case e.Source != xiangpei.FromAmendment && tx.Now.After(info.lastSession.Add(window)):
 			refuse(i, xiangpei.Errorf(xiangpei.Conflict, "attendance.closed",
 				"Attendance for this class closed on %v, %v days after its last session. A correction now is an amendment with a reason.",
-				info.lastSession.Add(window).In(chinaTime).Format(time.DateOnly), rules.AttendanceDays))
+				info.lastSession.Add(window).In(xiangpei.ChinaTime).Format(time.DateOnly), rules.AttendanceDays))
 		case e.Kind != xiangpei.CheckIn && e.Kind != xiangpei.CheckOut:
 			refuse(i, errEventRefused("attendance.kind", "Say whether this is a check-in or a check-out."))
 		case e.At.IsZero() || e.At.After(tx.Now.Add(skew)):
@@ -1023,7 +1023,7 @@ func (tx *Tx) resolveAttendance(s xiangpei.Scope, classID int64, rows []Attendan
 	if err != nil {
 		return nil, rep, err
 	}
-	today := tx.Now.In(chinaTime)
+	today := tx.Now.In(xiangpei.ChinaTime)
 	evs := make([]xiangpei.Event, 0, len(rows))
 	lines := make([]int, 0, len(rows))
 	refuse := func(line int, err error) { rep.Refused = append(rep.Refused, RowRefusal{line, err}) }
@@ -1096,7 +1096,7 @@ func (tx *Tx) resolveAttendance(s xiangpei.Scope, classID int64, rows []Attendan
 // as sheet.ParseTime does.
 func importTime(s string) (time.Time, bool) {
 	if len(s) == len(time.DateTime) && s[4] == '-' && s[10] == ' ' {
-		if t, err := time.ParseInLocation(time.DateTime, s, chinaTime); err == nil {
+		if t, err := time.ParseInLocation(time.DateTime, s, xiangpei.ChinaTime); err == nil {
 			return t, true
 		}
 	}

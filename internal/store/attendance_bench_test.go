@@ -96,7 +96,7 @@ func LoadWorld(ctx context.Context, db *DB, w *gen.World) error {
 			"occupation_code", "level", "year", "added_by", "added_at", "updated_at"}, len(trainees), func(i int) []any {
 			c := w.Classes[trainees[i].c]
 			return []any{c.TraineeIDs[trainees[i].i], c.ID, w.Persons[c.Trainees[trainees[i].i]].ID, "import", "enrolled", true,
-				"4-10-01-05", "5", c.Sessions[0].Starts.In(chinaTime).Year(), int64(0), now, now}
+				"4-10-01-05", "5", c.Sessions[0].Starts.In(xiangpei.ChinaTime).Year(), int64(0), now, now}
 		}); err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func BenchmarkAttendanceImportP1(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("XIANGPEI_P1_EVENTS")); err == nil && v > 0 {
 		n = v
 	}
-	start := time.Date(2026, 11, 2, 0, 0, 0, 0, chinaTime)
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, xiangpei.ChinaTime)
 	w := gen.New(1, gen.ForEvents(n), start)
 	rows := w.Rows()
 	var file bytes.Buffer
@@ -283,7 +283,7 @@ func BenchmarkAttendanceImportP1(b *testing.B) {
 					if r.Kind == xiangpei.CheckOut {
 						kind = "签退"
 					}
-					return []any{r.IDNumber, r.Name, r.At.In(chinaTime).Format(time.DateTime), kind, r.Device}
+					return []any{r.IDNumber, r.Name, r.At.In(xiangpei.ChinaTime).Format(time.DateTime), kind, r.Device}
 				})
 			return events, file
 		}

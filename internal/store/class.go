@@ -179,7 +179,7 @@ func (tx *Tx) checkClassInput(o xiangpei.Organisation, in xiangpei.ClassInput) (
 		return in, err
 	}
 	if in.SpecialAction != "" {
-		year := in.Sessions[0].Starts.In(chinaTime).Year()
+		year := in.Sessions[0].Starts.In(xiangpei.ChinaTime).Year()
 		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM special_actions WHERE code = $1 AND year = $2`, in.SpecialAction, year).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return in, xiangpei.Errorf(xiangpei.Invalid, "class.special_action", "There is no such special action in %v: choose one from the list, or none.", year)
@@ -231,9 +231,6 @@ func (tx *Tx) checkClassInput(o xiangpei.Organisation, in xiangpei.ClassInput) (
 	}
 	return in, nil
 }
-
-// chinaTime is Asia/Shanghai as a fixed zone (no daylight saving since 1991).
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // newQRKey is the secret from which a session's dynamic QR codes are derived.
 func newQRKey() string {
@@ -318,7 +315,7 @@ func (tx *Tx) writeTimetable(classID int64, in xiangpei.ClassInput) error {
 			return err
 		} else if rec {
 			return xiangpei.Errorf(xiangpei.Conflict, "class.session_attended_moved", "Session %v on %v already has attendance: its time, kind, venue and teacher stay as they were.",
-				o.Seq, o.Starts.In(chinaTime).Format("2006-01-02 15:04"))
+				o.Seq, o.Starts.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"))
 		}
 	}
 	// Numbers change with the timetable: park the kept sessions on negative numbers first, so

@@ -240,7 +240,7 @@ func (tx *Tx) FileClassChange(s xiangpei.Scope, classID, version int64, kind xia
 		}
 		if rec {
 			return xiangpei.ClassChange{}, xiangpei.Errorf(xiangpei.Conflict, "class.session_attended_moved", "Session %v on %v already has attendance: its time, kind, venue and teacher stay as they were.",
-				b.Seq, b.Starts.In(chinaTime).Format("2006-01-02 15:04"))
+				b.Seq, b.Starts.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"))
 		}
 	}
 	for _, x := range after.Sessions {

@@ -77,7 +77,7 @@ func (tx *Tx) CloseClass(s xiangpei.Scope, classID, version int64) (xiangpei.Cla
 	now := tx.Now.Truncate(time.Microsecond)
 	if now.Before(c.LastSession) {
 		return c, nil, xiangpei.Errorf(xiangpei.Conflict, "completion.too_early",
-			"A class closes after its last session has ended, on %v.", c.LastSession.In(chinaTime).Format("2006-01-02 15:04"))
+			"A class closes after its last session has ended, on %v.", c.LastSession.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"))
 	}
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+traineeCols+` FROM trainees r JOIN persons p ON p.id = r.person_id
 		WHERE r.class_id = $1 ORDER BY p.name, r.id`, classID)
@@ -252,10 +252,10 @@ func ratingAllowed(c xiangpei.Class, t xiangpei.Trainee, now time.Time) error {
 	opens, closes := RatingWindow(c)
 	if now.Before(opens) {
 		return xiangpei.Errorf(xiangpei.Conflict, "rating.not_yet", "You can rate the class from the start of its last session, on %v.",
-			opens.In(chinaTime).Format("2006-01-02 15:04"))
+			opens.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"))
 	}
 	if now.After(closes) {
-		return xiangpei.Errorf(xiangpei.Conflict, "rating.closed", "Ratings of this class closed on %v.", closes.In(chinaTime).Format("2006-01-02"))
+		return xiangpei.Errorf(xiangpei.Conflict, "rating.closed", "Ratings of this class closed on %v.", closes.In(xiangpei.ChinaTime).Format("2006-01-02"))
 	}
 	return nil
 }

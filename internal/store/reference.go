@@ -101,9 +101,6 @@ const OccupationsTop = "top"
 // DefaultOccupationLevels are the skill levels a 细类 has unless an administrator says otherwise.
 const DefaultOccupationLevels = "5,4,3,2,1"
 
-// refZone is Asia/Shanghai without depending on the system's time-zone database.
-var refZone = time.FixedZone("CST", 8*3600)
-
 // ---- reading ----
 
 const regionColumns = `code, name, level, parent, version`
@@ -556,7 +553,7 @@ func (tx *Tx) AddOccupation(o Occupation) (Occupation, error) {
 	}
 	edition := strings.TrimSpace(o.Edition)
 	if edition == "" {
-		edition = strconv.Itoa(tx.Now.In(refZone).Year())
+		edition = strconv.Itoa(tx.Now.In(xiangpei.ChinaTime).Year())
 	}
 	if edition, err = refText(edition, 1, 20, "ref.occupation_edition", "catalogue edition"); err != nil {
 		return o, err

@@ -123,7 +123,7 @@ func (tx *Tx) enrol(c xiangpei.Class, personID int64, source, note string) (xian
 	}
 	t := xiangpei.Trainee{ID: xiangpei.NewID(), ClassID: c.ID, PersonID: personID, Source: source,
 		Status: xiangpei.TraineeEnrolled, Subsidised: c.Subsidised(), AddedAt: now, Version: 1}
-	year := c.FirstSession.In(chinaTime).Year()
+	year := c.FirstSession.In(xiangpei.ChinaTime).Year()
 	if oldID != 0 {
 		t.ID = oldID
 		if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE trainees SET status = 'enrolled', source = $2, subsidised = $3,

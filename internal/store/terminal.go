@@ -291,7 +291,7 @@ type PushResult struct {
 // unknown. The terminal's last contact is noted.
 func (tx *Tx) PushTerminalEvents(t xiangpei.Terminal, in []xiangpei.TerminalEvent) ([]PushResult, IngestResult, error) {
 	out := make([]PushResult, len(in))
-	today := tx.Now.In(chinaTime)
+	today := tx.Now.In(xiangpei.ChinaTime)
 	ids := map[xiangpei.IDNumber]int64{}
 	parsed := make([]xiangpei.IDNumber, len(in))
 	problem := make([]error, len(in))

@@ -592,7 +592,7 @@ func (s *Server) adminSaveSector(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminThisYear is the current year in China.
-func adminThisYear(now time.Time) int { return now.In(shanghai).Year() }
+func adminThisYear(now time.Time) int { return now.In(xiangpei.ChinaTime).Year() }
 
 // adminYear reads ?year=, defaulting to def when it is missing or out of range.
 func adminYear(r *http.Request, def int) int {

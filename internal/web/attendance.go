@@ -449,13 +449,13 @@ func (s *Server) attendanceTemplate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	at := time.Date(2026, 11, 2, 9, 0, 0, 0, shanghai)
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, xiangpei.ChinaTime)
 	if len(c.Sessions) > 0 {
 		at = c.Sessions[0].Starts
 	}
 	rows := [][]any{
-		{"11010519491231002X", "张三", at.Add(-10 * time.Minute).In(shanghai).Format(time.DateTime), "签到", "FACE-01", 1},
-		{"11010519491231002X", "张三", at.Add(3 * time.Hour).In(shanghai).Format(time.DateTime), "签退", "FACE-01", 1},
+		{"11010519491231002X", "张三", at.Add(-10 * time.Minute).In(xiangpei.ChinaTime).Format(time.DateTime), "签到", "FACE-01", 1},
+		{"11010519491231002X", "张三", at.Add(3 * time.Hour).In(xiangpei.ChinaTime).Format(time.DateTime), "签退", "FACE-01", 1},
 	}
 	s.download(w, r, "attendance-template.xlsx", "考勤导入模板.xlsx", "考勤", store.AttendanceHeader, rows, sheet.Options{TextCols: []int{1, 3},
 		Widths: map[int]float64{1: 22, 2: 10, 3: 20, 4: 8, 5: 12, 6: 6}})

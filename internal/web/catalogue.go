@@ -52,11 +52,11 @@ func courseDay(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format(time.DateOnly)
+	return t.In(xiangpei.ChinaTime).Format(time.DateOnly)
 }
 
 func courseHours(x xiangpei.Session) string {
-	return x.Starts.In(shanghai).Format("15:04") + "–" + x.Ends.In(shanghai).Format("15:04")
+	return x.Starts.In(xiangpei.ChinaTime).Format("15:04") + "–" + x.Ends.In(xiangpei.ChinaTime).Format("15:04")
 }
 
 func (s *Server) courseCardOf(c store.Course, n *classNames, pl places) courseCard {
@@ -107,7 +107,7 @@ func (s *Server) courseList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ff.From != "" {
-		t, err := time.ParseInLocation(time.DateOnly, ff.From, shanghai)
+		t, err := time.ParseInLocation(time.DateOnly, ff.From, xiangpei.ChinaTime)
 		if err != nil {
 			s.fail(w, r, xiangpei.Errorf(xiangpei.Invalid, "course.bad_date", "Write the date as YYYY-MM-DD, for example 2026-11-16."))
 			return
@@ -172,7 +172,7 @@ type courseSession struct {
 }
 
 func courseSessionOf(x xiangpei.Session, now time.Time) courseSession {
-	local := x.Starts.In(shanghai)
+	local := x.Starts.In(xiangpei.ChinaTime)
 	return courseSession{Seq: x.Seq, Date: local.Format(time.DateOnly), WeekdayKey: "course.weekday." + strconv.Itoa(int(local.Weekday())),
 		Hours: courseHours(x), KindKey: "classes.kind." + x.Kind, MakeUp: x.MakeUp, Past: !x.Ends.After(now), Starts: x.Starts}
 }
@@ -316,7 +316,7 @@ func (s *Server) timetable(w http.ResponseWriter, r *http.Request) {
 		T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
 		var rows [][]any
 		for _, e := range append(append([]store.TimetableEntry{}, up...), past...) {
-			rows = append(rows, []any{e.Session.Starts.In(shanghai).Format(time.DateOnly), courseHours(e.Session),
+			rows = append(rows, []any{e.Session.Starts.In(xiangpei.ChinaTime).Format(time.DateOnly), courseHours(e.Session),
 				T("classes.kind." + e.Session.Kind), e.ClassName, e.OrgName, e.VenueName, e.VenueAddress})
 		}
 		s.download(w, r, "timetable.xlsx", T("course.timetable_title")+".xlsx", T("course.timetable_title"),

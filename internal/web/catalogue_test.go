@@ -114,7 +114,7 @@ func (rw *rosterWorld) otherClass(t *testing.T, mod func(in *xiangpei.ClassInput
 	}
 	in := xiangpei.ClassInput{Name: "荷塘班", OccupationCode: "4-10-01-05", Level: "5", Funding: xiangpei.FundingSubsidised,
 		TheoryHours: 6, VenueID: rw.w.OVenue.ID, TeacherIDs: []int64{rw.w.OTeacher.ID}, Capacity: 30, SelfEnrol: true,
-		Sessions: storetest.Timetable(cal, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), 2, rw.w.OVenue.ID, rw.w.OTeacher.ID)}
+		Sessions: storetest.Timetable(cal, time.Date(2026, 11, 23, 0, 0, 0, 0, xiangpei.ChinaTime), 2, rw.w.OVenue.ID, rw.w.OTeacher.ID)}
 	mod(&in)
 	c, err := store.Do(t.Context(), rw.db, rw.w.OtherA, func(tx *store.Tx) (xiangpei.Class, error) {
 		return tx.CreateClass(rw.w.OtherA.Scope(), rw.w.Other.ID, in)
@@ -281,7 +281,7 @@ func (rw *rosterWorld) calendar(t *testing.T) xiangpei.Calendar {
 // else, taught by the institution's second teacher.
 func (rw *rosterWorld) longClass(t *testing.T) xiangpei.Class {
 	t.Helper()
-	in := rw.w.ClassInput(t, time.Date(2027, 1, 4, 0, 0, 0, 0, shanghai), 10)
+	in := rw.w.ClassInput(t, time.Date(2027, 1, 4, 0, 0, 0, 0, xiangpei.ChinaTime), 10)
 	in.Name, in.OccupationCode = "焊工长班", "6-18-02-04"
 	in.TeacherIDs = []int64{rw.w.Teachers[1].ID}
 	for i := range in.Sessions {

@@ -58,9 +58,9 @@ func classTime(t time.Time) any {
 }
 
 func classSessionJSON(x xiangpei.Session) map[string]any {
-	local := x.Starts.In(shanghai)
+	local := x.Starts.In(xiangpei.ChinaTime)
 	return map[string]any{"id": x.ID, "seq": x.Seq, "date": local.Format(time.DateOnly), "start": local.Format("15:04"),
-		"end": x.Ends.In(shanghai).Format("15:04"), "starts_at": x.Starts.UTC(), "ends_at": x.Ends.UTC(), "kind": x.Kind,
+		"end": x.Ends.In(xiangpei.ChinaTime).Format("15:04"), "starts_at": x.Starts.UTC(), "ends_at": x.Ends.UTC(), "kind": x.Kind,
 		"venue_id": x.VenueID, "teacher_id": x.TeacherID, "makeup": x.MakeUp, "minutes": x.Minutes()}
 }
 

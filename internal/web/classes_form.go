@@ -98,8 +98,8 @@ func itoa(n int64) string {
 
 // classRowOf shows a session as a row.
 func classRowOf(x xiangpei.Session) classRow {
-	st := x.Starts.In(shanghai)
-	return classRow{ID: itoa(x.ID), Date: st.Format(time.DateOnly), Start: st.Format("15:04"), End: x.Ends.In(shanghai).Format("15:04"),
+	st := x.Starts.In(xiangpei.ChinaTime)
+	return classRow{ID: itoa(x.ID), Date: st.Format(time.DateOnly), Start: st.Format("15:04"), End: x.Ends.In(xiangpei.ChinaTime).Format("15:04"),
 		Kind: x.Kind, Teacher: itoa(x.TeacherID), Venue: itoa(x.VenueID), MakeUp: x.MakeUp}
 }
 
@@ -176,7 +176,7 @@ func classID(s string) int64 {
 
 // classWhen reads a date and a time of day in China time.
 func classWhen(date, clock string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, xiangpei.ChinaTime)
 	return t, err == nil
 }
 
@@ -363,7 +363,7 @@ func (s *Server) classFormData(r *http.Request, mode string, c xiangpei.Class, f
 		code, level, _ := strings.Cut(f.Occupation, "|")
 		d.Scopes = append(d.Scopes, regOption{Value: f.Occupation, Label: code + " " + names.Occupation(code) + " · " + names.Level(level)})
 	}
-	year := s.now().In(shanghai).Year()
+	year := s.now().In(xiangpei.ChinaTime).Year()
 	for _, y := range []int{year, year + 1} {
 		acts, err := s.db.ListSpecialActions(ctx, y)
 		if err != nil {

@@ -29,9 +29,9 @@ type classSessionLine struct {
 }
 
 func classLineOf(x xiangpei.Session, n *classNames) classSessionLine {
-	st := x.Starts.In(shanghai)
+	st := x.Starts.In(xiangpei.ChinaTime)
 	return classSessionLine{ID: x.ID, Seq: x.Seq, Date: st.Format(time.DateOnly), Start: st.Format("15:04"),
-		End: x.Ends.In(shanghai).Format("15:04"), Kind: x.Kind, Teacher: n.Teacher(x.TeacherID), Venue: n.Venue(x.VenueID),
+		End: x.Ends.In(xiangpei.ChinaTime).Format("15:04"), Kind: x.Kind, Teacher: n.Teacher(x.TeacherID), Venue: n.Venue(x.VenueID),
 		TeacherID: x.TeacherID, MakeUp: x.MakeUp, Minutes: x.Minutes(), Weekday: st.Weekday()}
 }
 

@@ -239,7 +239,7 @@ func TestClassBrowserJourney(t *testing.T) {
 				t.Fatalf("edit: %d", status)
 			}
 			c, _ = db.Class(context.Background(), te.w.InstA.Scope(), id)
-			if c.Capacity != 25 || c.Sessions[2].ID == 0 || c.Sessions[2].Starts.In(shanghai).Format("15:04") != "13:30" {
+			if c.Capacity != 25 || c.Sessions[2].ID == 0 || c.Sessions[2].Starts.In(xiangpei.ChinaTime).Format("15:04") != "13:30" {
 				t.Fatalf("after the fix: %+v", c)
 			}
 			if status, _, _ = inst.post(path+"/submit", url.Values{"version": {fmt.Sprint(c.Version)}}); status != http.StatusSeeOther {
@@ -286,7 +286,7 @@ func TestClassBrowserJourney(t *testing.T) {
 				t.Fatalf("approve change: %d", status)
 			}
 			c, _ = db.Class(context.Background(), te.w.InstA.Scope(), id)
-			if c.Capacity != 30 || c.Sessions[3].Starts.In(shanghai).Format("15:04") != "10:00" {
+			if c.Capacity != 30 || c.Sessions[3].Starts.In(xiangpei.ChinaTime).Format("15:04") != "10:00" {
 				t.Fatalf("the change is not in force: %+v", c)
 			}
 			status, body, _ = inst.get(path)
@@ -435,11 +435,11 @@ func TestClassAPIJourney(t *testing.T) {
 				t.Fatalf("two approvals: %v", statuses)
 			}
 			// Start on the day, then file a make-up session after the last one.
-			te.at(time.Date(2026, 11, 16, 13, 0, 0, 0, shanghai))
+			te.at(time.Date(2026, 11, 16, 13, 0, 0, 0, xiangpei.ChinaTime))
 			if status, _ := api.call(inst, http.MethodPost, path+"/start", map[string]any{"version": 6}); status != http.StatusOK {
 				t.Fatalf("start: %d", status)
 			}
-			te.at(time.Date(2026, 11, 19, 9, 0, 0, 0, shanghai))
+			te.at(time.Date(2026, 11, 19, 9, 0, 0, 0, xiangpei.ChinaTime))
 			makeup := map[string]any{"kind": "makeup", "version": 7, "reason": "两名学员缺第二节课，安排补课",
 				"sessions": []map[string]any{{"date": "2026-11-24", "start": "14:00", "end": "17:00", "kind": "practice", "teacher_id": te.w.Teachers[1].ID}}}
 			status, ch := api.call(inst, http.MethodPost, path+"/changes", makeup, "Idempotency-Key", "makeup-0001")

@@ -58,7 +58,7 @@ func complTime(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format(layout)
+	return t.In(xiangpei.ChinaTime).Format(layout)
 }
 
 func complClassPath(id int64, rest string) string {

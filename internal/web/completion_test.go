@@ -129,7 +129,7 @@ func TestAmendmentsFlow(t *testing.T) {
 			if st != http.StatusOK || !strings.Contains(body, `action="/classes/`+fmt.Sprint(cw.c.ID)+`/amendments"`) {
 				t.Fatalf("attendance page: %d %s", st, body)
 			}
-			at := second.Starts.In(shanghai).Format("2006-01-02T15:04")
+			at := second.Starts.In(xiangpei.ChinaTime).Format("2006-01-02T15:04")
 			form := url.Values{"person_id": {fmt.Sprint(cw.person.ID)}, "session_id": {fmt.Sprint(second.ID)}, "kind": {"in"}, "at": {at}, "reason": {"短"}}
 			st, body, _ = office.post(fmt.Sprintf("/classes/%d/amendments", cw.c.ID), form)
 			if st != http.StatusUnprocessableEntity || !strings.Contains(body, "4到500个字") || !strings.Contains(body, ">短</textarea>") {

@@ -187,7 +187,7 @@ func (s *Server) regOrgData(r *http.Request, id int64) (regOrgData, error) {
 			Version: o.Version},
 		Decision:    regDecisionForm{Version: o.Version},
 		AddVenue:    regVenueForm{County: o.County},
-		AddSanction: regSanctionForm{StartsOn: s.now().In(shanghai).Format(time.DateOnly)}}
+		AddSanction: regSanctionForm{StartsOn: s.now().In(xiangpei.ChinaTime).Format(time.DateOnly)}}
 	d.PhoneMasked = d.Phone != o.Phone
 	if !d.PhoneMasked {
 		d.Edit.Phone = o.Phone

@@ -374,7 +374,7 @@ func testRegistry(t *testing.T, db *store.DB) {
 	})
 
 	t.Run("suspension blocks the organisation", func(t *testing.T) {
-		today := time.Now().In(shanghai).Format(time.DateOnly)
+		today := time.Now().In(xiangpei.ChinaTime).Format(time.DateOnly)
 		w.want(422, w.officerA, "POST", oaPath+"/sanctions", map[string]any{"kind": "fine", "reason": "虚假考勤记录", "evidence": "检查记录", "starts_on": today})
 		w.want(201, w.officerA, "POST", oaPath+"/sanctions", map[string]any{"kind": "interview", "reason": "学员投诉较多", "evidence": "投诉记录 3 件", "starts_on": today})
 		m := decode(t, w.want(200, w.officerA, "GET", oaPath, nil))

@@ -55,20 +55,17 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(shanghai).Format("2006-01-02")
+		return t.In(xiangpei.ChinaTime).Format("2006-01-02")
 	},
 	"datetime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(shanghai).Format("2006-01-02 15:04")
+		return t.In(xiangpei.ChinaTime).Format("2006-01-02 15:04")
 	},
 	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
 }
-
-// shanghai is Asia/Shanghai without depending on the system's time-zone database.
-var shanghai = time.FixedZone("CST", 8*3600)
 
 // parseTemplates parses every page with the layout at start-up; an error stops the start.
 func parseTemplates() (map[string]*template.Template, error) {

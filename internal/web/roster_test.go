@@ -279,7 +279,7 @@ func (rw *rosterWorld) smallClass(t *testing.T, capacity int) xiangpei.Class {
 // smallClassWith is smallClass changed by mod.
 func (rw *rosterWorld) smallClassWith(t *testing.T, capacity int, mod func(in *xiangpei.ClassInput)) xiangpei.Class {
 	t.Helper()
-	in := rw.w.ClassInput(t, time.Date(2026, 12, 14+7*rw.extra, 0, 0, 0, 0, shanghai), 2)
+	in := rw.w.ClassInput(t, time.Date(2026, 12, 14+7*rw.extra, 0, 0, 0, 0, xiangpei.ChinaTime), 2)
 	rw.extra++
 	in.Name, in.Capacity, in.Funding = fmt.Sprintf("自费小班%d", rw.extra), capacity, xiangpei.FundingSelf
 	if mod != nil {

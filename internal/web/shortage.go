@@ -188,7 +188,7 @@ func (s *Server) slInstant(r *http.Request) (time.Time, string, error) {
 	if d == "" || d == xiangpei.ChinaDate(now) {
 		return now, xiangpei.ChinaDate(now), nil
 	}
-	day, err := time.ParseInLocation(time.DateOnly, d, shanghai)
+	day, err := time.ParseInLocation(time.DateOnly, d, xiangpei.ChinaTime)
 	if err != nil {
 		return now, "", xiangpei.Errorf(xiangpei.Invalid, "shortage.date_format", "Give the date as year-month-day, such as 2026-10-01.")
 	}
@@ -438,7 +438,7 @@ func (s *Server) slManageData(r *http.Request) (slManageData, []xiangpei.Shortag
 	if len(d.Regions) > 0 {
 		d.Create.Region = d.Regions[0].Value
 	}
-	year := s.now().In(shanghai).Year()
+	year := s.now().In(xiangpei.ChinaTime).Year()
 	d.Create.From, d.Create.To = strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31"
 	now := s.now()
 	names := slNames{places: pl}

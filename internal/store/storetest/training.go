@@ -46,7 +46,7 @@ func (c *Clock) Add(d time.Duration) { c.t.Add(int64(d)) }
 
 // TrainingStart is the moment the Training world's clock starts: Monday 2 November 2026, 09:00
 // in China.
-var TrainingStart = time.Date(2026, 11, 2, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+var TrainingStart = time.Date(2026, 11, 2, 9, 0, 0, 0, xiangpei.ChinaTime)
 
 var fixtureSeq atomic.Int64
 
@@ -115,9 +115,8 @@ func NewTraining(t testing.TB, db *store.DB) *Training {
 // Timetable is n sessions on n working days from `from` (China time): 09:00–12:00 theory
 // then, on the same days, nothing else; 3 hours each, all taught by teacher.
 func Timetable(cal xiangpei.Calendar, from time.Time, n int, venue, teacher int64) []xiangpei.Session {
-	cst := time.FixedZone("CST", 8*3600)
-	d := from.In(cst)
-	d = time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, cst)
+	d := from.In(xiangpei.ChinaTime)
+	d = time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, xiangpei.ChinaTime)
 	var out []xiangpei.Session
 	for len(out) < n {
 		if cal.IsWorkday(d) {
