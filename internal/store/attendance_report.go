@@ -65,7 +65,7 @@ func (db *DB) ClassAttendance(ctx context.Context, s xiangpei.Scope, classID int
 	if err := db.read.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, c.OrgID).Scan(&rep.OrgName); err != nil {
 		return rep, mapError(err, "Organisation")
 	}
-	ts, err := db.Trainees(ctx, s, classID)
+	ts, err := db.TraineesOf(ctx, s, c)
 	if err != nil {
 		return rep, err
 	}

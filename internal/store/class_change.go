@@ -126,7 +126,7 @@ func (tx *Tx) ClassChange(s xiangpei.Scope, id int64) (xiangpei.ClassChange, err
 // kept for ever beside the class.
 func (db *DB) ClassChanges(ctx context.Context, s xiangpei.Scope, classID int64) ([]xiangpei.ClassChange, error) {
 	sa := scopeOf(s)
-	if _, err := db.Class(ctx, s, classID); err != nil {
+	if err := db.classVisible(ctx, s, classID); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+changeCols+` FROM class_changes ch JOIN classes c ON c.id = ch.class_id

@@ -38,7 +38,7 @@ func (db *DB) CompletionPreview(ctx context.Context, s xiangpei.Scope, classID i
 	if err != nil {
 		return c, nil, err
 	}
-	ts, err := db.Trainees(ctx, s, classID)
+	ts, err := db.TraineesOf(ctx, s, c)
 	if err != nil {
 		return c, nil, err
 	}

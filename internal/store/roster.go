@@ -32,11 +32,18 @@ func scanTrainee(r scanner) (xiangpei.Trainee, error) {
 // Trainees lists the roster of a class within scope (a person in scope sees only their own
 // row), ordered by name.
 func (db *DB) Trainees(ctx context.Context, s xiangpei.Scope, classID int64) ([]xiangpei.Trainee, error) {
-	if _, err := db.Class(ctx, s, classID); err != nil {
+	c, err := db.Class(ctx, s, classID)
+	if err != nil {
 		return nil, err
 	}
+	return db.TraineesOf(ctx, s, c)
+}
+
+// TraineesOf is Trainees for a class the caller has just read within the same scope, so that
+// the class is not read twice.
+func (db *DB) TraineesOf(ctx context.Context, s xiangpei.Scope, c xiangpei.Class) ([]xiangpei.Trainee, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+traineeCols+` FROM trainees r JOIN persons p ON p.id = r.person_id
-		WHERE r.class_id = $1 AND (CAST($2 AS BIGINT) = 0 OR r.person_id = $2) ORDER BY p.name, r.id`, classID, s.PersonID)
+		WHERE r.class_id = $1 AND (CAST($2 AS BIGINT) = 0 OR r.person_id = $2) ORDER BY p.name, r.id`, c.ID, s.PersonID)
 	if err != nil {
 		return nil, err
 	}

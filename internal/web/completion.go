@@ -213,7 +213,7 @@ func (s *Server) ratingData(r *http.Request, id int64) (ratingData, error) {
 	if err != nil {
 		return ratingData{}, err
 	}
-	ts, err := s.db.Trainees(ctx, a.Scope(), id)
+	ts, err := s.db.TraineesOf(ctx, a.Scope(), c)
 	if err != nil {
 		return ratingData{}, err
 	}
