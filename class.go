@@ -242,16 +242,15 @@ func (in ClassInput) Validate(rules Rules) (ClassInput, error) {
 	}
 	if theory != in.TheoryHours*60 || practice != in.PracticeHours*60 {
 		return in, Errorf(Invalid, "class.hours_mismatch", "The timetable has %v theory and %v practice hours, but the filing plans %v and %v: make them agree.",
-			formatHours(theory), formatHours(practice), in.TheoryHours, in.PracticeHours)
+			FormatHours(theory), FormatHours(practice), in.TheoryHours, in.PracticeHours)
 	}
 	return in, nil
 }
 
-func formatHours(minutes int) string {
-	if minutes%60 == 0 {
-		return strconv.Itoa(minutes / 60)
-	}
-	return strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64)
+// FormatHours shows minutes as hours with at most one decimal, as pages and messages show
+// planned and attended hours: 180 → "3", 90 → "1.5", 719 → "12".
+func FormatHours(minutes int) string {
+	return strings.TrimSuffix(strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64), ".0")
 }
 
 // ValidateSessions checks a timetable: at least one session; each starts before it ends, lasts

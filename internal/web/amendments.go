@@ -11,6 +11,19 @@ import (
 	"xiangpei/internal/store"
 )
 
+// registerAmendmentRoutes: late attendance amendments, filed by the institution and decided by
+// the county.
+func (s *Server) registerAmendmentRoutes() {
+	staff := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool)
+	readers := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool, xiangpei.RoleOfficer)
+	review := Duty(xiangpei.DutyClassReview)
+	s.handleBoth("POST /classes/{class}/amendments", "/api/v1/classes/{class}/amendments", staff, s.amendmentFile)
+	s.handleBoth("GET /amendments", "/api/v1/amendments", review, s.amendmentList)
+	s.handle("GET /amendments.xlsx", review, s.amendmentListXLSX)
+	s.handleBoth("GET /amendments/{amendment}", "/api/v1/amendments/{amendment}", readers, s.amendmentPage)
+	s.handleBoth("POST /amendments/{amendment}/decide", "/api/v1/amendments/{amendment}/decide", review, s.amendmentDecide)
+}
+
 // Late amendments of attendance (SPEC §4.4): the institution files one from the class's
 // attendance page; a county officer with the class_review duty decides it from the queue; the
 // original events stay and the amendment is kept beside them.

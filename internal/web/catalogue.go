@@ -62,7 +62,7 @@ func courseHours(x xiangpei.Session) string {
 func (s *Server) courseCardOf(c store.Course, n *classNames, pl places) courseCard {
 	rules := s.db.Rules()
 	k := courseCard{Course: c, LevelName: n.Level(c.Level), SectorName: n.Sector(c.Sector), CountyName: pl.name(c.County),
-		FundingKey: "classes.funding." + c.Funding, Hours: rosterHours(c.PlannedMinutes()), SeatsLeft: c.SeatsLeft(),
+		FundingKey: "classes.funding." + c.Funding, Hours: xiangpei.FormatHours(c.PlannedMinutes()), SeatsLeft: c.SeatsLeft(),
 		EnrolUntil: c.EnrolUntil(rules), FirstDay: courseDay(c.FirstSession), LastDay: courseDay(c.LastSession)}
 	k.Open = c.CheckOpen(s.now(), rules) == nil && k.SeatsLeft > 0
 	if len(c.Sessions) > 0 {

@@ -19,6 +19,16 @@ import (
 	"xiangpei/internal/store"
 )
 
+// registerCheckinRoutes: the teacher's dynamic QR screen and the trainee's scan.
+func (s *Server) registerCheckinRoutes() {
+	staff := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool)
+	person := Roles(xiangpei.RolePerson)
+	s.handleBoth("GET /sessions/{session}/qr", "/api/v1/sessions/{session}/qr", staff, s.qrPage)
+	s.handle("GET /sessions/{session}/qr.png", staff, s.qrPNG)
+	s.handleBoth("GET /checkin", "/api/v1/checkin", person, s.checkinPage)
+	s.handleBoth("POST /checkin", "/api/v1/checkin", person, s.checkinPost)
+}
+
 // The dynamic QR check-in (SPEC §4.4, way 2). The teacher's screen shows a code that changes
 // every Rules.QRSeconds seconds and refreshes itself (an HTTP Refresh header and a meta refresh:
 // no script). A trainee's phone opens the code's link while signed in, sees the class and a big

@@ -9,6 +9,14 @@ import (
 	"xiangpei/internal/store"
 )
 
+// registerClassAttendanceRoutes: a class's attendance report and its exports.
+func (s *Server) registerClassAttendanceRoutes() {
+	readers := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool, xiangpei.RoleOfficer)
+	s.handleBoth("GET /classes/{class}/attendance", "/api/v1/classes/{class}/attendance", readers, s.classAttendancePage)
+	s.handle("GET /classes/{class}/attendance.xlsx", readers, s.classAttendanceXLSX)
+	s.handle("GET /classes/{class}/anomalies.xlsx", readers, s.classAnomaliesXLSX)
+}
+
 // The attendance report of a class (SPEC §4.4, §9): the class's institution and the officers of
 // its region read each trainee's hours against the plan and the completion threshold, who came
 // to which session, the anomalies the rules see and the late amendments, on the page, over the
@@ -84,7 +92,7 @@ func (s *Server) classAttData(r *http.Request, id int64) (classAttData, error) {
 		return classAttData{}, err
 	}
 	c := rep.Class
-	d := classAttData{Report: rep, Planned: complHours(rep.PlannedMinutes), Average: complRating(rep.Rating),
+	d := classAttData{Report: rep, Planned: xiangpei.FormatHours(rep.PlannedMinutes), Average: complRating(rep.Rating),
 		Staff: a.OrgID != 0 && a.OrgID == c.OrgID, Kinds: []string{xiangpei.CheckIn, xiangpei.CheckOut}}
 	d.CanAmend = d.Staff && (c.Status == xiangpei.ClassInProgress || c.Status == xiangpei.ClassClosed)
 	d.CanClose = d.Staff && c.Status == xiangpei.ClassInProgress && !s.now().Before(c.LastSession)
@@ -93,9 +101,9 @@ func (s *Server) classAttData(r *http.Request, id int64) (classAttData, error) {
 			Ends: complTime(x.Session.Ends, "15:04")})
 	}
 	for _, t := range rep.Trainees {
-		row := attRow{TraineeAttendance: t, MaskedID: t.Trainee.IDNumber.Masked(), Attended: complHours(t.Trainee.AttendedMinutes)}
+		row := attRow{TraineeAttendance: t, MaskedID: t.Trainee.IDNumber.Masked(), Attended: xiangpei.FormatHours(t.Trainee.AttendedMinutes)}
 		for _, c := range t.Cells {
-			row.Cells = append(row.Cells, attCell{Seen: c.Seen, Hours: complHours(c.Minutes), In: complTime(c.FirstIn, "15:04"), Out: complTime(c.LastOut, "15:04")})
+			row.Cells = append(row.Cells, attCell{Seen: c.Seen, Hours: xiangpei.FormatHours(c.Minutes), In: complTime(c.FirstIn, "15:04"), Out: complTime(c.LastOut, "15:04")})
 		}
 		d.Rows = append(d.Rows, row)
 	}

@@ -16,27 +16,7 @@ import (
 
 func (s *Server) registerCompletionRoutes() {
 	staff := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool)
-	readers := Roles(xiangpei.RoleInstitution, xiangpei.RoleSchool, xiangpei.RoleOfficer)
 	person := Roles(xiangpei.RolePerson)
-	review := Duty(xiangpei.DutyClassReview)
-
-	// Dynamic QR: the teacher's screen and the trainee's scan.
-	s.handleBoth("GET /sessions/{session}/qr", "/api/v1/sessions/{session}/qr", staff, s.qrPage)
-	s.handle("GET /sessions/{session}/qr.png", staff, s.qrPNG)
-	s.handleBoth("GET /checkin", "/api/v1/checkin", person, s.checkinPage)
-	s.handleBoth("POST /checkin", "/api/v1/checkin", person, s.checkinPost)
-
-	// The class's attendance report, its exports, and late amendments.
-	s.handleBoth("GET /classes/{class}/attendance", "/api/v1/classes/{class}/attendance", readers, s.classAttendancePage)
-	s.handle("GET /classes/{class}/attendance.xlsx", readers, s.classAttendanceXLSX)
-	s.handle("GET /classes/{class}/anomalies.xlsx", readers, s.classAnomaliesXLSX)
-	s.handleBoth("POST /classes/{class}/amendments", "/api/v1/classes/{class}/amendments", staff, s.amendmentFile)
-	s.handleBoth("GET /amendments", "/api/v1/amendments", review, s.amendmentList)
-	s.handle("GET /amendments.xlsx", review, s.amendmentListXLSX)
-	s.handleBoth("GET /amendments/{amendment}", "/api/v1/amendments/{amendment}", readers, s.amendmentPage)
-	s.handleBoth("POST /amendments/{amendment}/decide", "/api/v1/amendments/{amendment}/decide", review, s.amendmentDecide)
-
-	// Completion (结业) and the last-day rating.
 	s.handleBoth("GET /classes/{class}/close", "/api/v1/classes/{class}/close", staff, s.closePage)
 	s.handleBoth("POST /classes/{class}/close", "/api/v1/classes/{class}/close", staff, s.closePost)
 	s.handleBoth("GET /classes/{class}/rating", "/api/v1/classes/{class}/rating", person, s.ratingPage)
@@ -44,14 +24,6 @@ func (s *Server) registerCompletionRoutes() {
 }
 
 // ---- shared helpers ----
-
-// complHours shows minutes as hours with at most one decimal: 180 → "3", 719 → "12".
-func complHours(minutes int) string {
-	if minutes%60 == 0 {
-		return strconv.Itoa(minutes / 60)
-	}
-	return strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64)
-}
 
 // complTime shows an instant in China time.
 func complTime(t time.Time, layout string) string {
@@ -103,10 +75,10 @@ func (s *Server) closeData(r *http.Request, id int64) (closeData, error) {
 	if err != nil {
 		return closeData{}, err
 	}
-	d := closeData{Class: c, Planned: complHours(c.PlannedMinutes()), Threshold: s.db.Rules().AttendancePct,
+	d := closeData{Class: c, Planned: xiangpei.FormatHours(c.PlannedMinutes()), Threshold: s.db.Rules().AttendancePct,
 		Counts: map[string]int{}, Ended: !s.now().Before(c.LastSession), LastEnds: complTime(c.LastSession, "2006-01-02 15:04")}
 	for _, l := range lines {
-		d.Lines = append(d.Lines, closeLine{CompletionLine: l, Attended: complHours(l.Trainee.AttendedMinutes), MaskedID: l.Trainee.IDNumber.Masked()})
+		d.Lines = append(d.Lines, closeLine{CompletionLine: l, Attended: xiangpei.FormatHours(l.Trainee.AttendedMinutes), MaskedID: l.Trainee.IDNumber.Masked()})
 		d.Counts[string(l.Outcome)]++
 	}
 	d.CanClose = c.Status == xiangpei.ClassInProgress && d.Ended
@@ -338,7 +310,7 @@ func (s *Server) recordClasses(r *http.Request, personID int64) ([]recordClass, 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, recordClass{TrainingLine: l, Attended: complHours(l.AttendedMinutes), Planned: complHours(l.PlannedMinutes),
+		out = append(out, recordClass{TrainingLine: l, Attended: xiangpei.FormatHours(l.AttendedMinutes), Planned: xiangpei.FormatHours(l.PlannedMinutes),
 			LevelName: name, Average: complRating(sum), Count: sum.Count, ClassRating: sum, State: recordState(l)})
 	}
 	return out, nil

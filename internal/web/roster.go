@@ -94,11 +94,6 @@ type rosterData struct {
 	WithdrawErr string
 }
 
-// rosterHours writes minutes as hours with one decimal, without a trailing ".0".
-func rosterHours(minutes int) string {
-	return strings.TrimSuffix(strconv.FormatFloat(float64(minutes)/60, 'f', 1, 64), ".0")
-}
-
 func rosterPath(classID int64) string {
 	return "/classes/" + strconv.FormatInt(classID, 10) + "/roster"
 }
@@ -117,7 +112,7 @@ func (s *Server) rosterData(r *http.Request, classID int64) (rosterData, error) 
 	}
 	rules := s.db.Rules()
 	d := rosterData{Class: c, N: s.classNamesFor(r, 0), StatusKey: "classes.status." + string(c.Status),
-		Planned: rosterHours(c.PlannedMinutes()), EnrolUntil: c.EnrolUntil(rules), CanUnmask: rosterCanUnmask(a, c)}
+		Planned: xiangpei.FormatHours(c.PlannedMinutes()), EnrolUntil: c.EnrolUntil(rules), CanUnmask: rosterCanUnmask(a, c)}
 	d.Open = c.CheckOpen(s.now(), rules) == nil
 	d.CanEdit = a.OrgID != 0 && a.OrgID == c.OrgID && c.Status != xiangpei.ClassClosed && c.Status != xiangpei.ClassCancelled
 	for _, x := range rows {
@@ -125,7 +120,7 @@ func (s *Server) rosterData(r *http.Request, classID int64) (rosterData, error) 
 			d.Enrolled++
 		}
 		d.Rows = append(d.Rows, rosterLine{RosterRow: x, MaskedID: x.IDNumber.Masked(), MaskedPhone: xiangpei.MaskPhone(x.Phone),
-			Hours: rosterHours(x.AttendedMinutes), Rate: xiangpei.RatePct(x.AttendedMinutes, c.PlannedMinutes())})
+			Hours: xiangpei.FormatHours(x.AttendedMinutes), Rate: xiangpei.RatePct(x.AttendedMinutes, c.PlannedMinutes())})
 	}
 	d.SeatsLeft = max(0, c.Capacity-c.Enrolled)
 	return d, nil

@@ -47,11 +47,16 @@ func (s *Server) registerRoutes() {
 	s.registerRegistryRoutes()
 	s.registerAuditRoutes()
 
-	// 培 — training: shortage lists, class filings, rosters, attendance, completion.
+	// 培 — training: shortage lists, class filings, rosters (and the public catalogue),
+	// attendance (terminals, imports, QR check-in), the attendance report, amendments,
+	// completion and rating.
 	s.registerShortageRoutes()
 	s.registerClassRoutes()
 	s.registerRosterRoutes()
 	s.registerAttendanceRoutes()
+	s.registerCheckinRoutes()
+	s.registerClassAttendanceRoutes()
+	s.registerAmendmentRoutes()
 	s.registerCompletionRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
