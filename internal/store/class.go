@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -143,17 +142,15 @@ func (db *DB) Classes(ctx context.Context, s xiangpei.Scope, f ClassFilter, page
 	return out, total, err
 }
 
-// classInputOf turns a class back into the input its filing is validated as.
-func classInputOf(c xiangpei.Class) xiangpei.ClassInput {
+// ClassInputOf turns a class back into the input its filing is validated as (the change-filing
+// form starts from it).
+func ClassInputOf(c xiangpei.Class) xiangpei.ClassInput {
 	return xiangpei.ClassInput{Name: c.Name, OccupationCode: c.OccupationCode, Level: c.Level,
 		SpecialAction: c.SpecialAction, Funding: c.Funding, KeyGroups: slices.Clone(c.KeyGroups), Sector: c.Sector,
 		TheoryHours: c.TheoryHours, PracticeHours: c.PracticeHours, VenueID: c.VenueID,
 		TeacherIDs: slices.Clone(c.TeacherIDs), Capacity: c.Capacity, SelfEnrol: c.SelfEnrol,
 		Sessions: slices.Clone(c.Sessions)}
 }
-
-// ClassInputOf is the filing input of a class, as the change-filing form starts from it.
-func ClassInputOf(c xiangpei.Class) xiangpei.ClassInput { return classInputOf(c) }
 
 // trainingOrg reads the organisation that files a class within scope and checks that it is one
 // that trains (an institution or a school).
@@ -179,40 +176,26 @@ func (tx *Tx) checkClassInput(o xiangpei.Organisation, in xiangpei.ClassInput) (
 	if err := tx.checkOccupation(in.OccupationCode, in.Level); err != nil {
 		return in, err
 	}
-	var one int
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM org_scopes WHERE org_id = $1 AND occupation_code = $2 AND level = $3`,
-		o.ID, in.OccupationCode, in.Level).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return in, xiangpei.Errorf(xiangpei.Invalid, "class.outside_scope", "This occupation and level are not in your institution's approved scope. Ask the bureau to add them first.")
-	}
-	if err != nil {
+	if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.outside_scope", "This occupation and level are not in your institution's approved scope. Ask the bureau to add them first."),
+		`SELECT 1 FROM org_scopes WHERE org_id = $1 AND occupation_code = $2 AND level = $3`, o.ID, in.OccupationCode, in.Level); err != nil {
 		return in, err
 	}
 	if in.SpecialAction != "" {
 		year := in.Sessions[0].Starts.In(xiangpei.ChinaTime).Year()
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM special_actions WHERE code = $1 AND year = $2`, in.SpecialAction, year).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return in, xiangpei.Errorf(xiangpei.Invalid, "class.special_action", "There is no such special action in %v: choose one from the list, or none.", year)
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.special_action", "There is no such special action in %v: choose one from the list, or none.", year),
+			`SELECT 1 FROM special_actions WHERE code = $1 AND year = $2`, in.SpecialAction, year); err != nil {
 			return in, err
 		}
 	}
 	if in.Sector != "" {
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM sectors WHERE code = $1`, in.Sector).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return in, xiangpei.Errorf(xiangpei.Invalid, "class.sector", "There is no such key sector: choose one from the list, or none.")
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.sector", "There is no such key sector: choose one from the list, or none."),
+			`SELECT 1 FROM sectors WHERE code = $1`, in.Sector); err != nil {
 			return in, err
 		}
 	}
 	for _, g := range in.KeyGroups {
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM key_groups WHERE code = $1`, g).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return in, xiangpei.Errorf(xiangpei.Invalid, "class.key_group", "There is no key group “%v”: choose from the list.", g)
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.key_group", "There is no key group “%v”: choose from the list.", g),
+			`SELECT 1 FROM key_groups WHERE code = $1`, g); err != nil {
 			return in, err
 		}
 	}
@@ -222,20 +205,14 @@ func (tx *Tx) checkClassInput(o xiangpei.Organisation, in xiangpei.ClassInput) (
 	}
 	slices.Sort(venues)
 	for _, v := range slices.Compact(venues) {
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM venues WHERE id = $1 AND org_id = $2`, v, o.ID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return in, xiangpei.Errorf(xiangpei.Invalid, "class.venue_unknown", "This venue is not one of your institution's venues: register it first.")
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.venue_unknown", "This venue is not one of your institution's venues: register it first."),
+			`SELECT 1 FROM venues WHERE id = $1 AND org_id = $2`, v, o.ID); err != nil {
 			return in, err
 		}
 	}
 	for _, t := range in.TeacherIDs {
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM teachers WHERE id = $1 AND org_id = $2`, t, o.ID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return in, xiangpei.Errorf(xiangpei.Invalid, "class.teacher_unknown", "This teacher is not one of your institution's teachers: register them first.")
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "class.teacher_unknown", "This teacher is not one of your institution's teachers: register them first."),
+			`SELECT 1 FROM teachers WHERE id = $1 AND org_id = $2`, t, o.ID); err != nil {
 			return in, err
 		}
 	}
@@ -489,7 +466,7 @@ func (tx *Tx) UpdateClass(s xiangpei.Scope, id, version int64, in xiangpei.Class
 	if in.Capacity < c.Enrolled {
 		return c, errBelowRoster(c.Enrolled)
 	}
-	changed := xiangpei.ChangedFields(classInputOf(c), in)
+	changed := xiangpei.ChangedFields(ClassInputOf(c), in)
 	applyClassInput(&c, in)
 	if err := tx.writeClassFields(c, version); err != nil {
 		return c, err

@@ -193,14 +193,14 @@ func (tx *Tx) FileClassChange(s xiangpei.Scope, classID, version int64, kind xia
 	} else if blocked {
 		return xiangpei.ClassChange{}, xiangpei.Errorf(xiangpei.Forbidden, "class.org_blocked", "Your institution is under a sanction (%v) and cannot file classes.", string(e.Kind))
 	}
-	before := classInputOf(c)
+	before := ClassInputOf(c)
 	after := in
 	if kind == xiangpei.ChangeMakeUp {
 		added, err := xiangpei.CheckMakeUp(c, in.Sessions, now, tx.db.Rules())
 		if err != nil {
 			return xiangpei.ClassChange{}, err
 		}
-		after = classInputOf(c)
+		after = ClassInputOf(c)
 		after.Sessions = append(after.Sessions, added...)
 	} else {
 		after = keepMakeUp(c, after)

@@ -139,7 +139,7 @@ func (tx *Tx) MoveClass(s xiangpei.Scope, id, version int64, action xiangpei.Cla
 		if err != nil {
 			return c, err
 		}
-		if _, err := tx.checkClassInput(o, classInputOf(c)); err != nil {
+		if _, err := tx.checkClassInput(o, ClassInputOf(c)); err != nil {
 			return c, err
 		}
 		clashes, err := tx.TeacherClashes(c, xiangpei.ClassApproved, xiangpei.ClassInProgress)

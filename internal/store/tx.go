@@ -72,6 +72,17 @@ func (tx *Tx) execVersioned(what, exists string, id any, query string, args ...a
 
 func (tx *Tx) q() querier { return tx.tx }
 
+// require runs a query that selects a row when something the change needs exists, and returns
+// missing when it finds none.
+func (tx *Tx) require(missing error, query string, args ...any) error {
+	var one int
+	err := tx.tx.QueryRowContext(tx.ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return missing
+	}
+	return err
+}
+
 // Do runs fn in a transaction like DB.Tx and returns the value fn made, so that callers need
 // no variable outside the closure.
 func Do[T any](ctx context.Context, db *DB, actor xiangpei.Actor, fn func(tx *Tx) (T, error)) (T, error) {
