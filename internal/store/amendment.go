@@ -265,14 +265,15 @@ func (tx *Tx) DecideAmendment(s xiangpei.Scope, id, version int64, approve bool,
 	out := AmendmentDecision{}
 	changed := 0
 	if approve {
-		if _, err := tx.exec(`INSERT INTO attendance_events (id, session_id, class_id, person_id, kind, at, source, device,
-			terminal, event_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, '', FALSE, $8, $9) ON CONFLICT (event_key) DO NOTHING`,
-			xiangpei.NewID(), a.SessionID, a.ClassID, a.PersonID, a.Kind, a.At, xiangpei.FromAmendment,
-			"amendment:"+strconv.FormatInt(a.ID, 10), now); err != nil {
+		// The approved correction is recorded like any other event (IngestEvents), which also
+		// derives the hours; only its source lets it past the 14-day window and into a closed class.
+		res, err := tx.IngestEvents(0, []xiangpei.Event{{SessionID: a.SessionID, PersonID: a.PersonID, Kind: a.Kind, At: a.At,
+			Source: xiangpei.FromAmendment, Key: "amendment:" + strconv.FormatInt(a.ID, 10)}})
+		if err != nil {
 			return out, err
 		}
-		if err := tx.recomputeHours(map[[2]int64]int64{{a.SessionID, a.PersonID}: a.ClassID}); err != nil {
-			return out, err
+		if len(res.Refused) > 0 {
+			return out, res.Refused[0].Err
 		}
 		c, err := tx.Class(xiangpei.Scope{All: true}, a.ClassID)
 		if err != nil {

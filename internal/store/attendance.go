@@ -243,7 +243,7 @@ func (tx *Tx) checkEvents(orgID int64, evs []xiangpei.Event) (*checked, error) {
 		switch {
 		case info == nil || (orgID != 0 && info.orgID != orgID):
 			refuse(i, errEventRefused("attendance.unknown_session", "There is no such session."))
-		case !attendanceOpen(info.status):
+		case !attendanceOpen(info.status) && !(e.Source == xiangpei.FromAmendment && info.status == xiangpei.ClassClosed):
 			refuse(i, errEventRefused("attendance.class_not_open", "This class is not taking attendance: it has not been approved, or it has closed."))
 		case e.Source != xiangpei.FromAmendment && tx.Now.After(info.lastSession.Add(window)):
 			refuse(i, xiangpei.Errorf(xiangpei.Conflict, "attendance.closed",
