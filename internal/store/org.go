@@ -61,11 +61,8 @@ func (tx *Tx) CreateOrg(o xiangpei.Organisation) (xiangpei.Organisation, error) 
 	// The status follows the check character; an officer's confirmation comes later, here.
 	o.Kind, o.CreditCode, o.CodeStatus = v.Kind, v.CreditCode, v.CodeStatus
 	o.Name, o.County, o.Address, o.Contact, o.Phone, o.Capacity = v.Name, v.County, v.Address, v.Contact, v.Phone, v.Capacity
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM organisations WHERE credit_code = $1`, string(o.CreditCode)).Scan(&one); {
-	case err == nil:
-		return xiangpei.Organisation{}, errDuplicateCode()
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(errDuplicateCode(), `SELECT 1 FROM organisations WHERE credit_code = $1`,
+		string(o.CreditCode)); err != nil {
 		return xiangpei.Organisation{}, err
 	}
 	o.ID = xiangpei.NewID()
@@ -235,12 +232,8 @@ func (tx *Tx) checkOccupation(code, level string) error {
 	if err != nil || level == "" {
 		return err
 	}
-	var one int
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM skill_levels WHERE code = $1`, level).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return xiangpei.Errorf(xiangpei.Invalid, "scope.unknown_level", "There is no such skill level: choose one from the list.")
-	}
-	if err != nil {
+	if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "scope.unknown_level", "There is no such skill level: choose one from the list."),
+		`SELECT 1 FROM skill_levels WHERE code = $1`, level); err != nil {
 		return err
 	}
 	graded := len(level) == 1 && level >= "1" && level <= "5"
@@ -271,12 +264,8 @@ func (tx *Tx) AddScope(s xiangpei.Scope, e xiangpei.ScopeEntry) (xiangpei.ScopeE
 		return e, err
 	}
 	dup := xiangpei.Errorf(xiangpei.Conflict, "scope.duplicate", "This occupation and level are already in the organisation's scope.")
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM org_scopes WHERE org_id = $1 AND occupation_code = $2 AND level = $3`,
-		e.OrgID, e.OccupationCode, e.Level).Scan(&one); {
-	case err == nil:
-		return e, dup
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(dup, `SELECT 1 FROM org_scopes WHERE org_id = $1 AND occupation_code = $2 AND level = $3`,
+		e.OrgID, e.OccupationCode, e.Level); err != nil {
 		return e, err
 	}
 	e.ID = xiangpei.NewID()
@@ -405,12 +394,8 @@ func (tx *Tx) AddTeacher(s xiangpei.Scope, t xiangpei.Teacher) (xiangpei.Teacher
 		}
 	}
 	dup := xiangpei.Errorf(xiangpei.Conflict, "teacher.duplicate", "This teacher is already registered with this organisation.")
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM teachers WHERE org_id = $1 AND id_number = $2`,
-		t.OrgID, string(t.IDNumber)).Scan(&one); {
-	case err == nil:
-		return t, dup
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(dup, `SELECT 1 FROM teachers WHERE org_id = $1 AND id_number = $2`,
+		t.OrgID, string(t.IDNumber)); err != nil {
 		return t, err
 	}
 	t.ID = xiangpei.NewID()

@@ -61,11 +61,7 @@ func (tx *Tx) CreatePerson(p xiangpei.Person) (xiangpei.Person, error) {
 		return xiangpei.Person{}, err
 	}
 	p.Phone, p.Household, p.County, p.Employment = c.Phone, c.Household, c.County, c.Employment
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM persons WHERE id_number = $1`, string(p.IDNumber)).Scan(&one); {
-	case err == nil:
-		return xiangpei.Person{}, errDuplicateID()
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(errDuplicateID(), `SELECT 1 FROM persons WHERE id_number = $1`, string(p.IDNumber)); err != nil {
 		return xiangpei.Person{}, err
 	}
 	p.ID = xiangpei.NewID()
@@ -203,12 +199,7 @@ func (tx *Tx) AddKeyGroup(s xiangpei.Scope, m xiangpei.KeyGroupMembership) (xian
 		return m, err
 	}
 	dup := xiangpei.Errorf(xiangpei.Conflict, "keygroup.duplicate", "This person is already recorded in this key group.")
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM key_group_members WHERE person_id = $1 AND group_code = $2`,
-		m.PersonID, m.Group).Scan(&one); {
-	case err == nil:
-		return m, dup
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(dup, `SELECT 1 FROM key_group_members WHERE person_id = $1 AND group_code = $2`, m.PersonID, m.Group); err != nil {
 		return m, err
 	}
 	m.ID, m.VerifiedBy, m.VerifiedAt = xiangpei.NewID(), tx.Actor.AccountID, tx.Now.Truncate(time.Microsecond)

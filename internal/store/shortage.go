@@ -431,11 +431,8 @@ func (tx *Tx) AddShortageEntry(s xiangpei.Scope, listID, version int64, in xiang
 	}
 	var one int
 	for _, sec := range in.Sectors {
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM sectors WHERE code = $1`, sec).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return l, xiangpei.Errorf(xiangpei.Invalid, "shortage.sector", "There is no key sector “%v”: choose from the list.", sec)
-		}
-		if err != nil {
+		if err := tx.require(xiangpei.Errorf(xiangpei.Invalid, "shortage.sector", "There is no key sector “%v”: choose from the list.", sec),
+			`SELECT 1 FROM sectors WHERE code = $1`, sec); err != nil {
 			return l, err
 		}
 	}
@@ -594,12 +591,7 @@ func (tx *Tx) ReviseShortageList(s xiangpei.Scope, id, version int64) (xiangpei.
 		return l, err
 	}
 	draftExists := xiangpei.Errorf(xiangpei.Conflict, "shortage.draft_exists", "A new version of this list is already being drafted: open it from the lists of your region.")
-	var one int
-	switch err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM shortage_lists WHERE series_id = $1 AND status = 'draft'`,
-		l.SeriesID).Scan(&one); {
-	case err == nil:
-		return l, draftExists
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := tx.refuse(draftExists, `SELECT 1 FROM shortage_lists WHERE series_id = $1 AND status = 'draft'`, l.SeriesID); err != nil {
 		return l, err
 	}
 	var last int

@@ -83,6 +83,20 @@ func (tx *Tx) require(missing error, query string, args ...any) error {
 	return err
 }
 
+// refuse runs a query that selects a row when the change would repeat something that exists,
+// and returns exists when it finds one.
+func (tx *Tx) refuse(exists error, query string, args ...any) error {
+	var one int
+	switch err := tx.tx.QueryRowContext(tx.ctx, query, args...).Scan(&one); {
+	case err == nil:
+		return exists
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	default:
+		return err
+	}
+}
+
 // Do runs fn in a transaction like DB.Tx and returns the value fn made, so that callers need
 // no variable outside the closure.
 func Do[T any](ctx context.Context, db *DB, actor xiangpei.Actor, fn func(tx *Tx) (T, error)) (T, error) {
