@@ -116,6 +116,9 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixAmendments(t, tx, &w, ownClass, foreignClass)
 		matrixChanges(t, tx, &w, ownClass, foreignClass)
 		matrixShortage(t, tx, &w, ownClass, foreignClass)
+		matrixAssessments(t, tx, &w, orgs, pOwn, pForeign)
+		matrixCertificates(t, tx, &w, orgs, pOwn, pForeign)
+		matrixCompetitions(t, tx, &w, orgs, pOwn, pForeign)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -141,7 +144,8 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
-var tenantParams = []string{"{person}", "{org}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}"}
+var tenantParams = []string{"{person}", "{org}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -58,6 +58,13 @@ func (s *Server) registerRoutes() {
 	s.registerClassAttendanceRoutes()
 	s.registerAmendmentRoutes()
 	s.registerCompletionRoutes()
+
+	// 评 and 赛 — assessment plans and results, certificates with public verification, the
+	// oversight of assessment bodies, skills competitions.
+	s.registerAssessmentRoutes()
+	s.registerCertificateRoutes()
+	s.registerOversightRoutes()
+	s.registerCompetitionRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 

@@ -1,0 +1,4 @@
+package web
+
+// registerAssessmentRoutes is written by the issue-4 work on this area.
+func (s *Server) registerAssessmentRoutes() {}
