@@ -99,7 +99,7 @@ func (c Certificate) Revoke(reason string, now time.Time) (Certificate, error) {
 // The number format (documented in docs/decisions.md):
 //
 //	K RRRRRR YY L NNNNNN C
-//	S 430211 26 4 000123 7   →  "S430211264000123" + check
+//	S 430211 26 4 000123 9   →  S4302112640001239
 //
 // K is the kind (S skill level, Z special ability, P training completion); RRRRRR the issuer's
 // region code; YY the year of issue; L the level (1–5, 0 for special and training); NNNNNN the
