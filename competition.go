@@ -28,6 +28,15 @@ var CompetitionLevels = []CompetitionLevel{CompetitionCity, CompetitionProvince,
 // Valid reports whether l is a known level.
 func (l CompetitionLevel) Valid() bool { return slices.Contains(CompetitionLevels, l) }
 
+// HeldBy says whether a bureau of region may organise a competition at level l: county and
+// city bureaus hold city competitions, the province holds province and national ones.
+func (l CompetitionLevel) HeldBy(region string) bool {
+	if RegionLevel(region) == "province" {
+		return l == CompetitionProvince || l == CompetitionNational
+	}
+	return l == CompetitionCity
+}
+
 // CompetitionStatus is the state of a competition.
 type CompetitionStatus string
 

@@ -22,7 +22,8 @@ const planCols = `p.id, p.org_id, o.name, p.county, p.occupation_code,
 	COALESCE(p.class_id, 0), p.exam_at, p.venue, p.capacity, p.pass_theory, p.pass_practical, p.status, p.published_at,
 	p.created_at, p.updated_at, p.version,
 	(SELECT COUNT(*) FROM candidates lc WHERE lc.plan_id = p.id AND lc.status IN ('registered','accepted')),
-	(SELECT COUNT(*) FROM candidates pc WHERE pc.plan_id = p.id AND pc.result = 'pass')`
+	(SELECT COUNT(*) FROM candidates pc WHERE pc.plan_id = p.id AND pc.result = 'pass'),
+	COALESCE((SELECT cc.name || ' · ' || co.name FROM classes cc JOIN organisations co ON co.id = cc.org_id WHERE cc.id = p.class_id), '')`
 
 const planFrom = ` FROM assessment_plans p JOIN organisations o ON o.id = p.org_id`
 
@@ -31,19 +32,34 @@ const planFrom = ` FROM assessment_plans p JOIN organisations o ON o.id = p.org_
 const planScope = ` ($1 OR p.county LIKE $2) AND (CAST($3 AS BIGINT) = 0 OR p.org_id = $3)
 	AND (CAST($4 AS BIGINT) = 0 OR p.id IN (SELECT sc.plan_id FROM candidates sc WHERE sc.person_id = $4))`
 
-func scanPlan(r scanner) (xiangpei.Plan, error) {
-	var p xiangpei.Plan
-	var mode, status string
-	var published sql.NullTime
-	err := r.Scan(&p.ID, &p.OrgID, &p.OrgName, &p.County, &p.OccupationCode, &p.OccupationName, &p.Level, &mode,
-		&p.ClassID, &p.ExamAt, &p.Venue, &p.Capacity, &p.PassTheory, &p.PassPractical, &status, &published,
-		&p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Candidates, &p.Passed)
-	p.Mode, p.Status = xiangpei.PlanMode(mode), xiangpei.PlanStatus(status)
-	if published.Valid {
-		p.PublishedAt = published.Time.UTC()
+// planScan holds the destinations of planCols for one row; done finishes the plan.
+type planScan struct {
+	p            xiangpei.Plan
+	mode, status string
+	published    sql.NullTime
+}
+
+func (x *planScan) dest() []any {
+	p := &x.p
+	return []any{&p.ID, &p.OrgID, &p.OrgName, &p.County, &p.OccupationCode, &p.OccupationName, &p.Level, &x.mode,
+		&p.ClassID, &p.ExamAt, &p.Venue, &p.Capacity, &p.PassTheory, &p.PassPractical, &x.status, &x.published,
+		&p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Candidates, &p.Passed, &p.ClassName}
+}
+
+func (x *planScan) done() xiangpei.Plan {
+	p := x.p
+	p.Mode, p.Status = xiangpei.PlanMode(x.mode), xiangpei.PlanStatus(x.status)
+	if x.published.Valid {
+		p.PublishedAt = x.published.Time.UTC()
 	}
 	p.ExamAt, p.CreatedAt, p.UpdatedAt = p.ExamAt.UTC(), p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-	return p, err
+	return p
+}
+
+func scanPlan(r scanner) (xiangpei.Plan, error) {
+	var x planScan
+	err := r.Scan(x.dest()...)
+	return x.done(), err
 }
 
 func planByID(ctx context.Context, q querier, s xiangpei.Scope, id int64) (xiangpei.Plan, error) {
@@ -611,27 +627,11 @@ func (tx *Tx) publish(p xiangpei.Plan, note PublishNote) (int, error) {
 			cert = &ct
 			issued++
 		}
-		if err := tx.inbox(c.PersonID, note(p, c, cert)); err != nil {
+		if _, err := tx.NotifyPerson(c.PersonID, note(p, c, cert)); err != nil {
 			return 0, err
 		}
 	}
 	return issued, nil
-}
-
-// inbox keeps an in-app message for a person (to their account when they have one).
-func (tx *Tx) inbox(personID int64, body string) error {
-	var account int64
-	var login string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id, login FROM accounts WHERE person_id = $1`, personID).Scan(&account, &login)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if login == "" {
-		login = fmt.Sprintf("person:%d", personID)
-	}
-	_, err = tx.exec(`INSERT INTO messages (id, channel, account_id, recipient, body, created_at) VALUES ($1, 'inbox', $2, $3, $4, $5)`,
-		xiangpei.NewID(), nullID(account), login, body, tx.Now.Truncate(time.Microsecond))
-	return err
 }
 
 // ---- candidates ----
@@ -1044,19 +1044,16 @@ func (db *DB) CandidaciesOf(ctx context.Context, s xiangpei.Scope, personID int6
 		return nil, err
 	}
 	return collect(rows, func(r scanner) (Candidacy, error) {
-		var p xiangpei.Plan
+		var ps planScan
 		var c CandidateRow
-		var mode, pstatus, idn, source, status, result string
-		var published sql.NullTime
+		var idn, source, status, result string
 		var theory, practical sql.NullInt64
-		err := r.Scan(&p.ID, &p.OrgID, &p.OrgName, &p.County, &p.OccupationCode, &p.OccupationName, &p.Level, &mode,
-			&p.ClassID, &p.ExamAt, &p.Venue, &p.Capacity, &p.PassTheory, &p.PassPractical, &pstatus, &published,
-			&p.CreatedAt, &p.UpdatedAt, &p.Version, &p.Candidates, &p.Passed,
-			&c.ID, &c.PlanID, &c.PersonID, &c.Name, &idn, &c.ClassID, &source, &status, &c.Reason, &theory, &practical,
-			&result, &c.CertificateID, &c.CertNumber, &c.CreatedAt, &c.UpdatedAt, &c.Version)
+		err := r.Scan(append(ps.dest(), &c.ID, &c.PlanID, &c.PersonID, &c.Name, &idn, &c.ClassID, &source, &status, &c.Reason,
+			&theory, &practical, &result, &c.CertificateID, &c.CertNumber, &c.CreatedAt, &c.UpdatedAt, &c.Version)...)
+		p := ps.done()
 		x := Candidacy{CandidateID: c.ID, PlanID: p.ID, OccupationCode: p.OccupationCode, OccupationName: p.OccupationName,
-			Level: p.Level, ExamAt: p.ExamAt.UTC(), Venue: p.Venue, OrgID: p.OrgID, OrgName: p.OrgName,
-			PlanStatus: xiangpei.PlanStatus(pstatus), Status: xiangpei.CandidateStatus(status), Reason: c.Reason,
+			Level: p.Level, ExamAt: p.ExamAt, Venue: p.Venue, OrgID: p.OrgID, OrgName: p.OrgName,
+			PlanStatus: p.Status, Status: xiangpei.CandidateStatus(status), Reason: c.Reason,
 			CertificateID: c.CertificateID, CertNumber: c.CertNumber, Version: c.Version}
 		if x.PlanStatus == xiangpei.PlanPublished {
 			x.Result = xiangpei.Result(result)

@@ -114,35 +114,3 @@ func (tx *Tx) RevokeCertificate(s xiangpei.Scope, id, version int64, reason stri
 	}
 	return tx.Certificate(xiangpei.Scope{All: true}, id)
 }
-
-// NotifyCertHolder leaves an in-app message for every account of the certificate's holder
-// (the message centre, SPEC §12), in the same transaction as the change it reports.
-func (tx *Tx) NotifyCertHolder(c xiangpei.Certificate, body string) error {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id FROM accounts WHERE person_id = $1 AND NOT disabled`, c.PersonID)
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, acc := range ids {
-		if _, err := tx.exec(`INSERT INTO messages (id, channel, account_id, recipient, body, created_at)
-			VALUES ($1, 'inbox', $2, $3, $4, $5)`, xiangpei.NewID(), acc, strconv.FormatInt(acc, 10), body, tx.Now); err != nil {
-			return err
-		}
-	}
-	if len(ids) > 0 {
-		return tx.Audit("certificate.notify", "certificate", c.ID, c.County, map[string]any{"accounts": len(ids)})
-	}
-	return nil
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"xiangpei"
@@ -136,4 +137,38 @@ func (db *DB) LastSMS(ctx context.Context, phone string) (Message, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT id, body, created_at FROM messages WHERE channel = 'sms' AND recipient = $1
 		ORDER BY created_at DESC LIMIT 1`, phone).Scan(&m.ID, &m.Body, &m.CreatedAt)
 	return m, mapError(err, "message")
+}
+
+// NotifyPerson puts a message in the in-app message centre of every enabled account of a
+// person and returns how many accounts it reached. A person with no account yet still has the
+// message kept (addressed to the person), so that nothing said to them is lost. The caller's
+// transaction audits the change that caused the message.
+func (tx *Tx) NotifyPerson(personID int64, body string) (int, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, login FROM accounts WHERE person_id = $1 AND NOT disabled ORDER BY id`, personID)
+	if err != nil {
+		return 0, err
+	}
+	type account struct {
+		id    int64
+		login string
+	}
+	accounts, err := collect(rows, func(r scanner) (account, error) {
+		var a account
+		err := r.Scan(&a.id, &a.login)
+		return a, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	to := accounts
+	if len(to) == 0 {
+		to = []account{{login: fmt.Sprintf("person:%d", personID)}}
+	}
+	for _, a := range to {
+		if _, err := tx.exec(`INSERT INTO messages (id, channel, account_id, recipient, body, created_at) VALUES ($1, 'inbox', $2, $3, $4, $5)`,
+			xiangpei.NewID(), nullID(a.id), a.login, body, tx.Now.Truncate(time.Microsecond)); err != nil {
+			return 0, err
+		}
+	}
+	return len(accounts), nil
 }

@@ -308,7 +308,8 @@ func (s *Server) certRevoke(w http.ResponseWriter, r *http.Request) {
 				return c, err
 			}
 			body := s.msg.T(i18n.Chinese, "cert.revoked_message", c.Number, c.OccupationName, c.RevokedReason)
-			return c, tx.NotifyCertHolder(c, body)
+			_, err = tx.NotifyPerson(c.PersonID, body)
+			return c, err
 		})
 	}
 	if err != nil {
