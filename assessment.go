@@ -95,7 +95,8 @@ type Plan struct {
 	OccupationName string
 	Level          string
 	Mode           PlanMode
-	ClassID        int64 // the closed class whose completers are the candidates (class mode)
+	ClassID        int64  // the closed class whose completers are the candidates (class mode)
+	ClassName      string // the class and its institution, as shown
 	ExamAt         time.Time
 	Venue          string
 	Capacity       int

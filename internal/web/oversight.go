@@ -181,7 +181,7 @@ func (s *Server) bodyShow(w http.ResponseWriter, r *http.Request) {
 		rows := make([][]any, 0, len(d.Plans))
 		for _, p := range d.Plans {
 			rows = append(rows, []any{p.ExamAt, p.OccupationCode, p.OccupationName, orCode(levels, p.Level, p.Level),
-				T("ovs.plan_status." + p.Status), p.Candidates, p.Passes, p.Fails, p.Absent})
+				T("assess.status." + p.Status), p.Candidates, p.Passes, p.Fails, p.Absent})
 		}
 		s.download(w, r, fmt.Sprintf("assessment-body-%d-%d.xlsx", id, year), fmt.Sprintf("%s-%d.xlsx", d.Stats.OrgName, year),
 			T("ovs.plans"), header, rows, sheet.Options{})
