@@ -14,7 +14,8 @@ type recordData struct {
 	CountyName string
 	KeyGroups  []xiangpei.KeyGroupMembership
 	GroupName  map[string]string
-	Classes    []recordClass // the training section: classes, hours, completion, rating
+	Classes    []recordClass    // the training section: classes, hours, completion, rating
+	Evaluation recordEvaluation // certificates, assessments, competition entries
 	Sections   []string
 }
 
@@ -43,8 +44,12 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 	if err != nil {
 		return recordData{}, err
 	}
+	eval, err := s.recordEvaluation(r, p.ID)
+	if err != nil {
+		return recordData{}, err
+	}
 	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
-		Sections: []string{"record.school", "record.certificates", "record.awards", "record.jobs", "record.subsidies"}}, nil
+		Evaluation: eval, Sections: []string{"record.school", "record.jobs", "record.subsidies"}}, nil
 }
 
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +72,9 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		groups = append(groups, map[string]any{"group": g.Group, "detail": g.Detail, "verified_at": g.VerifiedAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
-		"classes": jsonList(d.Classes, recordClassJSON), "certificates": []any{}, "awards": []any{}, "jobs": []any{}, "subsidies": []any{}})
+		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, recordCertJSON),
+		"assessments": jsonList(d.Evaluation.Candidacies, recordCandidacyJSON), "competitions": jsonList(d.Evaluation.Entries, recordEntryJSON),
+		"jobs": []any{}, "subsidies": []any{}})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {

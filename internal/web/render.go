@@ -63,8 +63,9 @@ var funcs = template.FuncMap{
 		}
 		return t.In(xiangpei.ChinaTime).Format("2006-01-02 15:04")
 	},
-	"add":  func(a, b int) int { return a + b },
-	"join": strings.Join,
+	"add":   func(a, b int) int { return a + b },
+	"join":  strings.Join,
+	"score": xiangpei.FormatScore, // a score kept in tenths of a point
 }
 
 // parseTemplates parses every page with the layout at start-up; an error stops the start.
