@@ -46,7 +46,7 @@ var DemoAccounts = []DemoAccount{
 	{Login: "assess_staff", Name: "株洲市职业技能等级认定中心", Role: xiangpei.RoleAssessor, Org: "assessor", Try: "own assessment body"},
 	{Login: "employer_staff", Name: "株洲轨道交通装备有限公司", Role: xiangpei.RoleEmployer, Org: "employer", Try: "own employer"},
 	{Login: "13907330001", Name: "李建国", Role: xiangpei.RolePerson, Person: "li", Try: "record with a completed class, timetable"},
-	{Login: "13907330002", Name: "王芳", Role: xiangpei.RolePerson, Person: "wang", Try: "course catalogue: eligibility, enrol"},
+	{Login: "13907330002", Name: "王芳", Role: xiangpei.RolePerson, Person: "wang", Try: "course catalogue: eligibility, enrol; a certificate and a competition award on the record"},
 }
 
 type demoOrg struct {
@@ -181,7 +181,8 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 				}
 			}
 		}
-		if err := demoTraining(tx, cal, inst, venue, teachers, persons["li"], persons["chen"]); err != nil {
+		evaluation := func(d *demoWorld) error { return demoEvaluation(d, orgs["assessor"], persons["wang"]) }
+		if err := demoTraining(tx, cal, inst, venue, teachers, persons["li"], persons["chen"], evaluation); err != nil {
 			return err
 		}
 		for _, d := range DemoAccounts {

@@ -200,7 +200,7 @@ func (d *demoWorld) demoTrainees(n int) error {
 
 // demoTraining seeds the classes. li (李建国, a demo person with an account) completed the
 // closed class and is in the running one; chen (陈小红) is in the running one too.
-func demoTraining(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpei.Venue, teachers []int64, li, chen int64) error {
+func demoTraining(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpei.Venue, teachers []int64, li, chen int64, then func(*demoWorld) error) error {
 	d := &demoWorld{tx: tx, now: tx.Now, inst: inst, venue: venue, teachers: teachers, cal: cal,
 		trainees: map[[2]int64]xiangpei.Trainee{}}
 	term, _, err := tx.RegisterTerminal(xiangpei.Scope{OrgID: inst}, venue.ID, "实训基地一楼大厅人脸考勤机")
@@ -377,7 +377,7 @@ func demoTraining(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpe
 	} else if _, err := d.move(c, d.now.Add(-day), xiangpei.ClassCancel, "报名人数不足，经与学员协商并入第 2 期。"); err != nil {
 		return err
 	}
-	return nil
+	return then(d)
 }
 
 // fileAndStart files, approves, fills and starts a class whose first session lies in the
