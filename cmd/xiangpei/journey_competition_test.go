@@ -156,4 +156,9 @@ func TestBrowserCompetitionJourney(t *testing.T) {
 	j.shot("winner-certificates")
 	j.open("/contests/mine")
 	j.wantText("main", "株洲市养老护理职业技能竞赛（旅程）", "一等奖")
+	// The lifelong record shows the award, the title and the promotion with its certificate.
+	j.open("/me")
+	j.wantText("#competitions", "株洲市养老护理职业技能竞赛（旅程）", "一等奖", "株洲市技术能手", promoted.Number)
+	j.wantText("#certificates", promoted.Number)
+	j.shot("winner-record")
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"xiangpei"
+	"xiangpei/internal/sheet"
 	"xiangpei/internal/store"
 )
 
@@ -51,12 +52,43 @@ type examRow struct {
 }
 
 type examListData struct {
-	Exams []examRow
-	N     *classNames
-	Pager *pager
+	Exams  []examRow
+	N      *classNames
+	Pager  *pager
+	Export string
+}
+
+// examsXLSX downloads the assessments open for sign-up, as the public list shows them.
+func (s *Server) examsXLSX(w http.ResponseWriter, r *http.Request) {
+	var all []xiangpei.Plan
+	for off := 0; off < exportLimit; off += 500 {
+		list, total, err := s.db.OpenExams(r.Context(), store.Page{Offset: off, Limit: 500})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		all = append(all, list...)
+		if off+500 >= total {
+			break
+		}
+	}
+	names, lang := s.classNamesFor(r, 0), stateOf(r).lang
+	T := func(k string) string { return s.msg.T(lang, k) }
+	header := []string{T("assess.col_exam_at"), T("assess.col_body"), T("assess.col_occupation_code"), T("assess.col_occupation"),
+		T("assess.col_level"), T("assess.col_venue"), T("assess.col_capacity"), T("exam.places")}
+	rows := make([][]any, 0, len(all))
+	for _, p := range all {
+		rows = append(rows, []any{p.ExamAt.In(xiangpei.ChinaTime).Format("2006-01-02 15:04"), p.OrgName, p.OccupationCode,
+			p.OccupationName, names.Level(p.Level), p.Venue, p.Capacity, max(0, p.Capacity-p.Candidates)})
+	}
+	s.download(w, r, "exams.xlsx", T("exam.list_title")+".xlsx", T("exam.list_title"), header, rows, sheet.Options{})
 }
 
 func (s *Server) examList(w http.ResponseWriter, r *http.Request) {
+	if wantsXLSX(r) {
+		s.examsXLSX(w, r)
+		return
+	}
 	n, pg := listPage(r, examsPerPage)
 	list, total, err := s.db.OpenExams(r.Context(), pg)
 	if err != nil {
@@ -71,7 +103,7 @@ func (s *Server) examList(w http.ResponseWriter, r *http.Request) {
 	for _, p := range list {
 		rows = append(rows, examRow{Plan: p, Left: max(0, p.Capacity-p.Candidates)})
 	}
-	d := examListData{Exams: rows, N: s.classNamesFor(r, 0), Pager: pagerOf(r, n, total, examsPerPage)}
+	d := examListData{Exams: rows, N: s.classNamesFor(r, 0), Pager: pagerOf(r, n, total, examsPerPage), Export: exportLink(r)}
 	s.render(w, r, http.StatusOK, "exams", s.page(r, s.msg.T(stateOf(r).lang, "exam.list_title"), d))
 }
 

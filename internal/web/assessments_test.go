@@ -189,6 +189,11 @@ func TestAssessmentJourney(t *testing.T) {
 			if code, page, _ := anon.get(fmt.Sprintf("/exams/%d", id)); code != 200 || !strings.Contains(page, "评价中心二号考场") {
 				t.Errorf("exam page: %d", code)
 			}
+			if code, x, _ := anon.get("/exams?format=xlsx"); code != 200 {
+				t.Errorf("portal download: %d", code)
+			} else if rows := readXLSX(t, x, "地点", "剩余名额"); len(rows) != 1 || rows[0].Values["地点"] != "评价中心二号考场" {
+				t.Errorf("portal download rows: %+v", rows)
+			}
 			epath := fmt.Sprintf("/api/v1/exams/%d", id)
 			if code, b, _ := ae.request(trainee, http.MethodPost, epath+"/register", map[string]any{}); code != http.StatusCreated {
 				t.Fatalf("register: %d %s", code, b)

@@ -73,7 +73,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
 		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, recordCertJSON),
-		"assessments": jsonList(d.Evaluation.Candidacies, recordCandidacyJSON), "competitions": jsonList(d.Evaluation.Entries, recordEntryJSON),
+		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, recordEntryJSON),
 		"jobs": []any{}, "subsidies": []any{}})
 }
 

@@ -51,16 +51,6 @@ func recordCertJSON(c recordCert) map[string]any {
 	return m
 }
 
-func recordCandidacyJSON(c store.Candidacy) map[string]any {
-	m := map[string]any{"candidate": c.CandidateID, "plan": c.PlanID, "occupation_code": c.OccupationCode,
-		"occupation": c.OccupationName, "level": c.Level, "exam_at": c.ExamAt, "venue": c.Venue, "body": c.OrgName,
-		"plan_status": c.PlanStatus, "status": c.Status, "result": c.Result, "certificate": c.CertNumber}
-	if c.Scored {
-		m["theory"], m["practical"] = xiangpei.FormatScore(c.Theory), xiangpei.FormatScore(c.Practical)
-	}
-	return m
-}
-
 func recordEntryJSON(e store.PersonEntry) map[string]any {
 	hs := make([]map[string]any, 0, len(e.Honours))
 	for _, h := range e.Honours {
