@@ -120,17 +120,12 @@ func (s *Server) planList(w http.ResponseWriter, r *http.Request) {
 	f := planFilterOf(r)
 	lang := stateOf(r).lang
 	if wantsXLSX(r) {
-		var all []xiangpei.Plan
-		for off := 0; off < exportLimit; off += 500 {
-			list, total, err := s.db.Plans(r.Context(), planReach(a), f, store.Page{Offset: off, Limit: 500})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			all = append(all, list...)
-			if off+500 >= total {
-				break
-			}
+		all, err := exportAll(func(pg store.Page) ([]xiangpei.Plan, int, error) {
+			return s.db.Plans(r.Context(), planReach(a), f, pg)
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		names := s.classNamesFor(r, 0)
 		T := func(k string) string { return s.msg.T(lang, k) }
@@ -496,17 +491,12 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) candidatesXLSX(w http.ResponseWriter, r *http.Request, p xiangpei.Plan) {
 	a := actorOf(r)
-	var all []store.CandidateRow
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.Candidates(r.Context(), planReach(a), p.ID, store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	all, err := exportAll(func(pg store.Page) ([]store.CandidateRow, int, error) {
+		return s.db.Candidates(r.Context(), planReach(a), p.ID, pg)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
 	header := []string{T("assess.col_no"), T("assess.col_name"), T("assess.col_id"), T("assess.col_source"), T("assess.col_status"),
@@ -597,12 +587,7 @@ type candidateMoveForm struct {
 
 func (s *Server) candidateMove(act xiangpei.CandidateAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.planOf(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		cid, err := pathID(r, "candidate")
+		p, cid, err := loadChild(r, s.planOf, "candidate", nil)
 		if err != nil {
 			s.fail(w, r, err)
 			return

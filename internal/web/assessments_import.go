@@ -134,12 +134,7 @@ func (s *Server) resultsImportCheck(w http.ResponseWriter, r *http.Request) {
 
 // resultsImportCommit writes every row of a file kept by its dry run, or nothing.
 func (s *Server) resultsImportCommit(w http.ResponseWriter, r *http.Request) {
-	p, err := s.planOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	upload, err := pathID(r, "id")
+	p, upload, err := loadChild(r, s.planOf, "id", nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -60,17 +60,12 @@ type examListData struct {
 
 // examsXLSX downloads the assessments open for sign-up, as the public list shows them.
 func (s *Server) examsXLSX(w http.ResponseWriter, r *http.Request) {
-	var all []xiangpei.Plan
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.OpenExams(r.Context(), store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	all, err := exportAll(func(pg store.Page) ([]xiangpei.Plan, int, error) {
+		return s.db.OpenExams(r.Context(), pg)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	names, lang := s.classNamesFor(r, 0), stateOf(r).lang
 	T := func(k string) string { return s.msg.T(lang, k) }

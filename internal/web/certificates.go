@@ -209,17 +209,12 @@ func (s *Server) certListOf(w http.ResponseWriter, r *http.Request, sc xiangpei.
 
 func (s *Server) certListXLSX(w http.ResponseWriter, r *http.Request, sc xiangpei.Scope, f store.CertFilter, levels map[string]string) {
 	lang := stateOf(r).lang
-	var all []xiangpei.Certificate
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.Certificates(r.Context(), sc, f, store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	all, err := exportAll(func(pg store.Page) ([]xiangpei.Certificate, int, error) {
+		return s.db.Certificates(r.Context(), sc, f, pg)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	T := func(k string) string { return s.msg.T(lang, k) }
 	header := []string{T("cert.col_number"), T("cert.col_kind"), T("cert.col_holder"), T("cert.col_id_number"),

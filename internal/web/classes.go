@@ -168,17 +168,12 @@ func (s *Server) classListXLSX(w http.ResponseWriter, r *http.Request, f store.C
 	a := actorOf(r)
 	ctx := r.Context()
 	lang := stateOf(r).lang
-	var all []xiangpei.Class
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.Classes(ctx, a.Scope(), f, store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	all, err := exportAll(func(pg store.Page) ([]xiangpei.Class, int, error) {
+		return s.db.Classes(ctx, a.Scope(), f, pg)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	ids := make([]int64, 0, len(all))
 	for _, c := range all {
@@ -242,17 +237,12 @@ func (s *Server) classQueue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := stateOf(r).lang
 	if r.URL.Query().Get("format") == "xlsx" {
-		var all []store.ReviewItem
-		for off := 0; off < exportLimit; off += 500 {
-			items, total, err := s.db.ReviewQueue(ctx, a.Scope(), store.Page{Offset: off, Limit: 500})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			all = append(all, items...)
-			if off+500 >= total {
-				break
-			}
+		all, err := exportAll(func(pg store.Page) ([]store.ReviewItem, int, error) {
+			return s.db.ReviewQueue(ctx, a.Scope(), pg)
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		T := func(k string) string { return s.msg.T(lang, k) }
 		header := []string{T("classes.col_filed_at"), T("classes.col_kind"), T("classes.col_name"), T("classes.col_org"),

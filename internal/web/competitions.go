@@ -183,20 +183,19 @@ func (s *Server) competitionList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) competitionListXLSX(w http.ResponseWriter, r *http.Request, f store.CompetitionFilter) {
-	a := actorOf(r)
-	lang := stateOf(r).lang
-	T := func(k string) string { return s.msg.T(lang, k) }
-	var all []xiangpei.Competition
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.Competitions(r.Context(), a.Scope(), f, store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	s.competitionsXLSX(w, r, "competitions.xlsx", "competition", func(pg store.Page) ([]xiangpei.Competition, int, error) {
+		return s.db.Competitions(r.Context(), actorOf(r).Scope(), f, pg)
+	})
+}
+
+// competitionsXLSX downloads a list of competitions — the organiser's (keys "competition.*")
+// or the portal's ("contest.*") — with the columns both pages show.
+func (s *Server) competitionsXLSX(w http.ResponseWriter, r *http.Request, ascii, keys string, fetch func(store.Page) ([]xiangpei.Competition, int, error)) {
+	T := func(k string) string { return s.msg.T(stateOf(r).lang, k) }
+	all, err := exportAll(fetch)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	pl := s.places(r)
 	header := []string{T("competition.col_name"), T("competition.col_region"), T("competition.col_level"), T("competition.col_year"),
@@ -206,7 +205,7 @@ func (s *Server) competitionListXLSX(w http.ResponseWriter, r *http.Request, f s
 		rows = append(rows, []any{c.Name, pl.name(c.Region), T("competition.level." + string(c.Level)), c.Year,
 			c.RegOpens + " – " + c.RegCloses, c.StartsOn + " – " + c.EndsOn, T("competition.status." + string(c.Status))})
 	}
-	s.download(w, r, "competitions.xlsx", T("competition.export_name")+".xlsx", T("competition.list_title"), header, rows, sheet.Options{})
+	s.download(w, r, ascii, T(keys+".export_name")+".xlsx", T(keys+".list_title"), header, rows, sheet.Options{})
 }
 
 // ---- one competition ----

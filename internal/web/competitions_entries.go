@@ -106,17 +106,12 @@ func (s *Server) competitionEntriesXLSX(w http.ResponseWriter, r *http.Request, 
 	lang := stateOf(r).lang
 	T := func(k string) string { return s.msg.T(lang, k) }
 	f := entryFilterOf(r)
-	var all []store.CompEntry
-	for off := 0; off < exportLimit; off += 500 {
-		list, total, err := s.db.CompetitionEntries(r.Context(), actorOf(r).Scope(), c.ID, f, store.Page{Offset: off, Limit: 500})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all = append(all, list...)
-		if off+500 >= total {
-			break
-		}
+	all, err := exportAll(func(pg store.Page) ([]store.CompEntry, int, error) {
+		return s.db.CompetitionEntries(r.Context(), actorOf(r).Scope(), c.ID, f, pg)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	header := []string{T("entry.col_event"), T("entry.col_team"), T("entry.col_names"), T("entry.col_id"), T("entry.col_status"),
 		T("entry.col_reason"), T("entry.col_score"), T("entry.col_rank"), T("entry.col_award"), T("entry.col_registered")}
@@ -149,12 +144,7 @@ func awardText(s *Server, lang string, a xiangpei.Award) string {
 }
 
 func (s *Server) competitionEntryShow(w http.ResponseWriter, r *http.Request) {
-	c, err := s.competitionLoad(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "entry")
+	c, id, err := loadChild(r, s.competitionLoad, "entry", nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -174,18 +164,9 @@ func (s *Server) competitionEntryShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) competitionReview(a xiangpei.EntryAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := s.competitionLoad(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		id, err := pathID(r, "entry")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		var body versionBody
-		if err := bind(r, &body); err != nil {
+		c, id, err := loadChild(r, s.competitionLoad, "entry", &body)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -235,11 +216,7 @@ func (s *Server) acceptedOf(r *http.Request, c xiangpei.Competition, eventID int
 }
 
 func (s *Server) competitionEventLoad(r *http.Request) (xiangpei.Competition, xiangpei.CompEvent, error) {
-	c, err := s.competitionLoad(r)
-	if err != nil {
-		return c, xiangpei.CompEvent{}, err
-	}
-	id, err := pathID(r, "event")
+	c, id, err := loadChild(r, s.competitionLoad, "event", nil)
 	if err != nil {
 		return c, xiangpei.CompEvent{}, err
 	}

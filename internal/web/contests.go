@@ -62,28 +62,9 @@ func (s *Server) contestList(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := stateOf(r).lang
 	if wantsXLSX(r) {
-		T := func(k string) string { return s.msg.T(lang, k) }
-		var all []xiangpei.Competition
-		for off := 0; off < exportLimit; off += 500 {
-			list, total, err := s.db.Contests(r.Context(), f, store.Page{Offset: off, Limit: 500})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			all = append(all, list...)
-			if off+500 >= total {
-				break
-			}
-		}
-		pl := s.places(r)
-		header := []string{T("competition.col_name"), T("competition.col_region"), T("competition.col_level"), T("competition.col_year"),
-			T("competition.col_reg"), T("competition.col_dates"), T("competition.col_status")}
-		rows := make([][]any, 0, len(all))
-		for _, c := range all {
-			rows = append(rows, []any{c.Name, pl.name(c.Region), T("competition.level." + string(c.Level)), c.Year,
-				c.RegOpens + " – " + c.RegCloses, c.StartsOn + " – " + c.EndsOn, T("competition.status." + string(c.Status))})
-		}
-		s.download(w, r, "contests.xlsx", T("contest.export_name")+".xlsx", T("contest.list_title"), header, rows, sheet.Options{})
+		s.competitionsXLSX(w, r, "contests.xlsx", "contest", func(pg store.Page) ([]xiangpei.Competition, int, error) {
+			return s.db.Contests(r.Context(), f, pg)
+		})
 		return
 	}
 	n, pg := listPage(r, competitionsPerPage)
@@ -355,18 +336,9 @@ func (s *Server) contestRegister(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) contestWithdraw(w http.ResponseWriter, r *http.Request) {
-	c, err := s.contestLoad(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "entry")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var body versionBody
-	if err := bind(r, &body); err != nil {
+	c, id, err := loadChild(r, s.contestLoad, "entry", &body)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

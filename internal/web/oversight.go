@@ -85,17 +85,12 @@ func (s *Server) bodiesList(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := stateOf(r).lang
 	if wantsXLSX(r) {
-		var all []store.BodyStats
-		for off := 0; off < exportLimit; off += 500 {
-			list, total, err := s.db.BodyStatsList(r.Context(), sc, year, sortBy, store.Page{Offset: off, Limit: 500})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			all = append(all, list...)
-			if off+500 >= total {
-				break
-			}
+		all, err := exportAll(func(pg store.Page) ([]store.BodyStats, int, error) {
+			return s.db.BodyStatsList(r.Context(), sc, year, sortBy, pg)
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		T := func(k string) string { return s.msg.T(lang, k) }
 		header := []string{T("ovs.col_body"), T("ovs.col_county"), T("ovs.col_accredited"), T("ovs.col_plans"), T("ovs.col_candidates"),

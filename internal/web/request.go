@@ -46,3 +46,19 @@ func actorOf(r *http.Request) xiangpei.Actor {
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// loadChild reads the object a route names first (with load, which applies the caller's
+// scope) and the id of the object it names inside it (the path parameter child), and binds the
+// request's form or JSON into form when form is not nil. It is the prologue of every handler
+// that acts on one row of a larger object: an entry of a competition, a candidate of a plan.
+func loadChild[P any](r *http.Request, load func(*http.Request) (P, error), child string, form any) (P, int64, error) {
+	p, err := load(r)
+	if err != nil {
+		return p, 0, err
+	}
+	id, err := pathID(r, child)
+	if err == nil && form != nil {
+		err = bind(r, form)
+	}
+	return p, id, err
+}

@@ -7,6 +7,7 @@ import (
 	"xiangpei"
 
 	"xiangpei/internal/sheet"
+	"xiangpei/internal/store"
 )
 
 // Spreadsheets in and out. Every import reads its upload through uploadedFile; every list
@@ -60,4 +61,20 @@ func uploadedFile(r *http.Request, field string, max int64, missing error) ([]by
 		return nil, "", sheet.ErrTooLarge
 	}
 	return data, h.Filename, nil
+}
+
+// exportAll reads a paged list page by page, up to exportLimit rows, for a download.
+func exportAll[T any](fetch func(p store.Page) ([]T, int, error)) ([]T, error) {
+	var all []T
+	for off := 0; off < exportLimit; off += 500 {
+		list, total, err := fetch(store.Page{Offset: off, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+		if off+500 >= total {
+			break
+		}
+	}
+	return all, nil
 }
