@@ -119,6 +119,8 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixAssessments(t, tx, &w, orgs, pOwn, pForeign)
 		matrixCertificates(t, tx, &w, orgs, pOwn, pForeign)
 		matrixCompetitions(t, tx, &w, orgs, pOwn, pForeign)
+		matrixSubsidy(t, tx, &w)
+		matrixClaims(t, tx, &w, ownClass, foreignClass)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -145,7 +147,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
 var tenantParams = []string{"{person}", "{org}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
-	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}"}
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -16,6 +16,7 @@ type recordData struct {
 	GroupName  map[string]string
 	Classes    []recordClass    // the training section: classes, hours, completion, rating
 	Evaluation recordEvaluation // certificates, assessments, competition entries
+	Subsidies  []claimLineView  // every claim line about the person, with its state and trace
 	Sections   []string
 }
 
@@ -48,8 +49,16 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 	if err != nil {
 		return recordData{}, err
 	}
+	lines, err := s.db.ClaimsOf(ctx, a.Scope(), p.ID)
+	if err != nil {
+		return recordData{}, err
+	}
+	subsidies := make([]claimLineView, 0, len(lines))
+	for _, l := range lines {
+		subsidies = append(subsidies, s.lineView(stateOf(r).lang, l))
+	}
 	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
-		Evaluation: eval, Sections: []string{"record.school", "record.jobs", "record.subsidies"}}, nil
+		Evaluation: eval, Subsidies: subsidies, Sections: []string{"record.school", "record.jobs"}}, nil
 }
 
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +83,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
 		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, recordCertJSON),
 		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, recordEntryJSON),
-		"jobs": []any{}, "subsidies": []any{}})
+		"jobs": []any{}, "subsidies": jsonList(d.Subsidies, func(v claimLineView) map[string]any { return s.lineJSON(stateOf(r).lang)(v.ClaimLine) })})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {

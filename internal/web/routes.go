@@ -65,6 +65,8 @@ func (s *Server) registerRoutes() {
 	s.registerCertificateRoutes()
 	s.registerOversightRoutes()
 	s.registerCompetitionRoutes()
+	s.registerClaimRoutes()
+	s.registerSubsidyRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
