@@ -403,7 +403,7 @@ func (tx *Tx) moveClaim(s xiangpei.Scope, id, version int64, a xiangpei.ClaimAct
 
 // SubmitClaim sends a draft claim to the county.
 func (tx *Tx) SubmitClaim(s xiangpei.Scope, id, version int64) (xiangpei.Claim, error) {
-	return tx.moveClaim(s, id, version, xiangpei.ClaimSubmit)
+	return tx.auditSubmitted(tx.moveClaim(s, id, version, xiangpei.ClaimSubmit))
 }
 
 // WithdrawClaim withdraws a draft claim, releasing its trainees for a new claim.

@@ -1,0 +1,831 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"xiangpei"
+)
+
+// 自动审核 — the automatic audit of claim lines (SPEC §9), set-wise: every check is one query
+// (or a few) over all lines of a selection — one claim, or a region and year — joined to the
+// evidence, returning (line, claim, detail); never a query per line. Decisions that are not
+// plain SQL comparisons (check digits, ages, dates, digests, attendance anomalies) are made by
+// the pure helpers of the root package over the rows of one query. Findings are sorted by line
+// and code, so the same data always gives the same findings in the same order.
+
+// AuditSelection is what a run audits: one claim (ClaimID), or every live claim of a region
+// (a county, city or province code) created in Year (China time).
+type AuditSelection struct {
+	ClaimID int64
+	Region  string
+	Year    int
+}
+
+func (s AuditSelection) args() []any {
+	from, to := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if s.Year > 0 {
+		from = time.Date(s.Year, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime).UTC()
+		to = time.Date(s.Year+1, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime).UTC()
+	}
+	pattern := "%"
+	if s.Region != "" {
+		pattern = xiangpei.RegionPrefix(s.Region) + "%"
+	}
+	return []any{s.ClaimID, pattern, from, to}
+}
+
+// auditFrom and auditWhere select the lines of a selection ($1 claim or 0, $2 county pattern,
+// $3–$4 creation interval of the claim); the lines of drafts and of closed-off claims are not
+// audited.
+const (
+	auditFrom  = ` FROM claim_lines l JOIN claims k ON k.id = l.claim_id`
+	auditWhere = ` l.status NOT IN ('draft','withdrawn','rejected','returned') AND (CAST($1 AS BIGINT) = 0 OR l.claim_id = $1)
+		AND k.county LIKE $2 AND k.created_at >= $3 AND k.created_at < $4`
+	// auditClass joins the line's roster row and class (lines without one drop out of class checks)
+	auditClass = ` JOIN trainees t ON t.id = l.trainee_id JOIN classes c ON c.id = t.class_id`
+	liveLine   = `('draft','withdrawn','rejected','returned')`
+)
+
+// sqlChecks are the checks that are one SQL condition each: the query returns line id, claim id
+// and one detail value; $5 is the check's parameter (see auditParam).
+var sqlChecks = []struct{ code, join, cond string }{
+	{xiangpei.CheckAlreadySubsidised, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.person_id = l.person_id AND o.claim_id <> l.claim_id
+		AND o.payable AND o.occupation_code = l.occupation_code AND o.status NOT IN ` + liveLine + `
+		AND (o.level = l.level OR (LENGTH(o.level) = 1 AND LENGTH(l.level) = 1 AND o.level < l.level))
+		AND (o.created_at < l.created_at OR (o.created_at = l.created_at AND o.id < l.id)))`},
+	{xiangpei.CheckYearlyCount, ` JOIN trainees t ON t.id = l.trainee_id`, `(SELECT COUNT(*) FROM claim_lines o JOIN trainees ot ON ot.id = o.trainee_id
+		WHERE o.person_id = l.person_id AND ot.year = t.year AND o.payable AND o.status NOT IN ` + liveLine + `) > $5`},
+	{xiangpei.CheckTwiceInClaim, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.claim_id = l.claim_id AND o.person_id = l.person_id AND o.id <> l.id)`},
+	{xiangpei.CheckTraineeOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
+		JOIN trainees t2 ON t2.person_id = t.person_id AND t2.class_id <> t.class_id AND t2.status <> 'withdrawn'
+		JOIN class_sessions y ON y.class_id = t2.class_id AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
+	{xiangpei.CheckTeacherOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
+		JOIN class_sessions y ON y.teacher_id = x.teacher_id AND y.class_id <> x.class_id AND y.venue_id <> x.venue_id
+		AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
+	{xiangpei.CheckBelowThreshold, auditClass, `t.attended_minutes * 100 < $5 * (c.theory_hours + c.practice_hours) * 60`},
+	{xiangpei.CheckCertMissing, ``, `l.certificate_id IS NULL`},
+	{xiangpei.CheckCertMismatch, ` JOIN certificates ce ON ce.id = l.certificate_id`, `(ce.occupation_code <> l.occupation_code
+		OR (ce.level <> l.level AND NOT (LENGTH(ce.level) = 1 AND LENGTH(l.level) = 1 AND ce.level < l.level)))`},
+	{xiangpei.CheckCertUnknown, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.source = 'assessment' AND ce.source_id <> 0
+		AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.id = ce.source_id AND d.person_id = ce.person_id)`},
+	{xiangpei.CheckCertRevoked, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.status = 'revoked'`},
+	{xiangpei.CheckOutsideScope, auditClass, `NOT EXISTS (SELECT 1 FROM org_scopes s WHERE s.org_id = c.org_id
+		AND s.occupation_code = c.occupation_code AND s.level = c.level)`},
+	{xiangpei.CheckClassFiling, auditClass, `(c.late OR c.filed_at IS NULL OR c.status NOT IN ('approved','in_progress','closed'))`},
+	{xiangpei.CheckOverCapacity, auditClass, `(SELECT COUNT(*) FROM trainees r WHERE r.class_id = c.id AND r.status <> 'withdrawn') > c.capacity`},
+	{xiangpei.CheckSharedPhone, ` JOIN persons p ON p.id = l.person_id`, `p.phone <> '' AND EXISTS (SELECT 1 FROM claim_lines o
+		JOIN persons q ON q.id = o.person_id WHERE o.claim_id = l.claim_id AND o.person_id <> l.person_id AND q.phone = p.phone)`},
+	{xiangpei.CheckOwnStaff, auditClass + ` JOIN persons p ON p.id = l.person_id`, `EXISTS (SELECT 1 FROM teachers te
+		WHERE te.org_id = c.org_id AND te.id_number = p.id_number)`},
+}
+
+// sqlDetail is the detail value each SQL check returns.
+var sqlDetail = map[string]string{
+	xiangpei.CheckTraineeOverlap: `CAST(t2.class_id AS TEXT)`,
+	xiangpei.CheckTeacherOverlap: `CAST(y.class_id AS TEXT)`,
+	xiangpei.CheckBelowThreshold: `CAST(t.attended_minutes AS TEXT)`,
+	xiangpei.CheckCertMismatch:   `ce.occupation_code || ' ' || ce.level`,
+	xiangpei.CheckCertUnknown:    `ce.number`,
+	xiangpei.CheckCertRevoked:    `ce.number`,
+	xiangpei.CheckOutsideScope:   `c.occupation_code || ' ' || c.level`,
+	xiangpei.CheckOverCapacity:   `CAST(c.capacity AS TEXT)`,
+	xiangpei.CheckSharedPhone:    `p.phone`,
+	xiangpei.CheckOwnStaff:       `CAST(c.org_id AS TEXT)`,
+}
+
+func auditParam(code string, r xiangpei.Rules) any {
+	switch code {
+	case xiangpei.CheckYearlyCount:
+		return r.YearlySubsidies
+	case xiangpei.CheckBelowThreshold:
+		return r.AttendancePct
+	}
+	return 0
+}
+
+func detailJSON(kv ...any) string {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// auditor runs the checks of one selection over a querier.
+type auditor struct {
+	ctx   context.Context
+	q     querier
+	db    *DB
+	sel   AuditSelection
+	rules xiangpei.Rules
+	out   []xiangpei.AuditFinding
+	lines map[int64]int64 // line → claim, every line of the selection
+	// noData lists the checks that had no data to look at
+	noData []string
+}
+
+func (a *auditor) add(line, claim int64, code, detail string) {
+	c, _ := xiangpei.AuditCheckOf(code)
+	a.out = append(a.out, xiangpei.AuditFinding{LineID: line, ClaimID: claim, Code: code, Severity: c.Severity, Detail: detail})
+}
+
+// steps lists the checks as steps of a run, each with the codes it covers.
+func (a *auditor) steps() []func() error {
+	steps := []func() error{a.lineFacts}
+	for i := range sqlChecks {
+		steps = append(steps, func() error { return a.sqlCheck(i) })
+	}
+	return append(steps, a.certTiming, a.sanctioned, a.employedElsewhere, a.evaluation, a.attendance, a.nameRegistry)
+}
+
+// lineFacts: one query over the selection's lines for identity (check digit, age) and
+// integrity (digest), and the list of lines the run covers.
+func (a *auditor) lineFacts() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, l.person_id, p.id_number, l.amount_fen, l.rule_id, l.trace, l.digest,
+		c.first_session`+auditFrom+` JOIN persons p ON p.id = l.person_id LEFT JOIN trainees t ON t.id = l.trainee_id
+		LEFT JOIN classes c ON c.id = t.class_id WHERE`+auditWhere+` ORDER BY l.id`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	a.lines = map[int64]int64{}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim, person, amount, rule int64
+		var id, trace, digest string
+		var start sql.NullTime
+		if err := r.Scan(&line, &claim, &person, &id, &amount, &rule, &trace, &digest, &start); err != nil {
+			return 0, err
+		}
+		a.lines[line] = claim
+		if !xiangpei.IDDigitOK(xiangpei.IDNumber(id)) {
+			a.add(line, claim, xiangpei.CheckIDDigit, detailJSON("id", xiangpei.IDNumber(id).Masked()))
+		}
+		if start.Valid && xiangpei.IDDigitOK(xiangpei.IDNumber(id)) {
+			if age := xiangpei.IDNumber(id).AgeOn(start.Time); xiangpei.AgeOutOfRange(age, a.rules) {
+				a.add(line, claim, xiangpei.CheckAge, detailJSON("age", age, "min", a.rules.LabourAgeMin, "max", a.rules.LabourAgeMax))
+			}
+		}
+		var steps []xiangpei.TraceStep
+		if json.Unmarshal([]byte(trace), &steps) != nil || xiangpei.LineDigest(claim, person, amount, rule, steps) != digest {
+			a.add(line, claim, xiangpei.CheckDigest, detailJSON())
+		}
+		return 0, nil
+	})
+	return err
+}
+
+func (a *auditor) sqlCheck(i int) error {
+	ch := sqlChecks[i]
+	detail := sqlDetail[ch.code]
+	if detail == "" {
+		detail = `''`
+	}
+	args := append(a.sel.args(), auditParam(ch.code, a.rules))
+	cond := ch.cond
+	if !strings.Contains(cond, "$5") {
+		cond += ` AND CAST($5 AS BIGINT) = CAST($5 AS BIGINT)`
+	}
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, `+detail+auditFrom+ch.join+` WHERE`+auditWhere+` AND `+cond, args...)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", ch.code, err)
+	}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim int64
+		var d string
+		if err := r.Scan(&line, &claim, &d); err != nil {
+			return 0, err
+		}
+		if d == "" {
+			a.add(line, claim, ch.code, detailJSON())
+		} else {
+			a.add(line, claim, ch.code, detailJSON("value", d))
+		}
+		return 0, nil
+	})
+	return err
+}
+
+// certTiming: issued before the class's last day, or more than CertificateDays after it.
+func (a *auditor) certTiming() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, ce.issued_on, c.last_session`+auditFrom+auditClass+`
+		JOIN certificates ce ON ce.id = l.certificate_id WHERE`+auditWhere, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim int64
+		var issued string
+		var last time.Time
+		if err := r.Scan(&line, &claim, &issued, &last); err != nil {
+			return 0, err
+		}
+		end := chinaDay(last)
+		latest := last.In(xiangpei.ChinaTime).AddDate(0, 0, a.rules.CertificateDays).Format(time.DateOnly)
+		if issued < end || issued > latest {
+			a.add(line, claim, xiangpei.CheckCertTiming, detailJSON("issued", issued, "class_end", end, "latest", latest))
+		}
+		return 0, nil
+	})
+	return err
+}
+
+// sanctioned: a suspension or blacklisting of the class's institution in force on any day of
+// the class.
+func (a *auditor) sanctioned() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, c.first_session, c.last_session, sa.kind, sa.starts_on, sa.ends_on`+
+		auditFrom+auditClass+` JOIN sanctions sa ON sa.org_id = c.org_id AND sa.kind IN ('suspend','blacklist','remove')
+		WHERE`+auditWhere+` ORDER BY l.id, sa.starts_on`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim int64
+		var first, last time.Time
+		var kind, from, to string
+		if err := r.Scan(&line, &claim, &first, &last, &kind, &from, &to); err != nil {
+			return 0, err
+		}
+		if from <= chinaDay(last) && (to == "" || to >= chinaDay(first)) {
+			a.add(line, claim, xiangpei.CheckSanctioned, detailJSON("kind", kind, "from", from, "to", to))
+		}
+		return 0, nil
+	})
+	return err
+}
+
+// employedElsewhere: a full-time social-insurance record with another employer covering a day
+// of the class (sessions are day-time). No data while the table is empty.
+func (a *auditor) employedElsewhere() error {
+	var n int
+	if err := a.q.QueryRowContext(a.ctx, `SELECT COUNT(*) FROM insurance_records`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		a.noData = append(a.noData, xiangpei.CheckEmployedElsewhere)
+		return nil
+	}
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, c.first_session, c.last_session, ir.employer, ir.starts_on, ir.ends_on`+
+		auditFrom+auditClass+` JOIN insurance_records ir ON ir.person_id = l.person_id AND ir.full_time
+		WHERE`+auditWhere+` ORDER BY l.id, ir.starts_on`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim int64
+		var first, last time.Time
+		var employer, from, to string
+		if err := r.Scan(&line, &claim, &first, &last, &employer, &from, &to); err != nil {
+			return 0, err
+		}
+		if from <= chinaDay(last) && (to == "" || to >= chinaDay(first)) {
+			a.add(line, claim, xiangpei.CheckEmployedElsewhere, detailJSON("employer", employer, "from", from, "to", to))
+		}
+		return 0, nil
+	})
+	return err
+}
+
+// nameRegistry: there is no household-registry data to compare names with yet.
+func (a *auditor) nameRegistry() error {
+	a.noData = append(a.noData, xiangpei.CheckNameRegistry)
+	return nil
+}
+
+// evaluation: the evaluation signals (db.EvaluationSignals) of the year each line's certificate
+// was issued, concerning that certificate: a burst or pass-rate outlier of its issuing body (the
+// outlier for its occupation and level), or its examiner = teacher conflict.
+func (a *auditor) evaluation() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, ce.id, COALESCE(ce.issuer_org_id, 0), ce.occupation_code, ce.level, ce.issued_on`+
+		auditFrom+` JOIN certificates ce ON ce.id = l.certificate_id WHERE`+auditWhere+` ORDER BY l.id`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		line, claim, cert, org int64
+		occ, level, issued     string
+	}
+	rs, err := collect(rows, func(r scanner) (row, error) {
+		var x row
+		err := r.Scan(&x.line, &x.claim, &x.cert, &x.org, &x.occ, &x.level, &x.issued)
+		return x, err
+	})
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	signals := map[int][]EvaluationSignal{}
+	for _, x := range rs {
+		var y int
+		fmt.Sscanf(x.issued, "%d", &y)
+		if _, ok := signals[y]; ok || y == 0 {
+			continue
+		}
+		if signals[y], err = a.db.EvaluationSignals(a.ctx, xiangpei.Scope{All: true}, y); err != nil {
+			return err
+		}
+	}
+	for _, x := range rs {
+		var y int
+		fmt.Sscanf(x.issued, "%d", &y)
+		for _, s := range signals[y] {
+			hit := false
+			switch s.Code {
+			case SignalCertBurst:
+				hit = s.OrgID == x.org && (s.EarlyBurst || s.WindowBurst)
+			case SignalPassRateOutlier:
+				hit = s.OrgID == x.org && s.OccupationCode == x.occ && s.Level == x.level
+			case SignalExaminerTeacher:
+				hit = slices.Contains(s.CertificateIDs, x.cert)
+			}
+			if hit {
+				a.add(x.line, x.claim, xiangpei.CheckEvalSignal, detailJSON("signal", s.Code, "body", s.OrgName))
+			}
+		}
+	}
+	return nil
+}
+
+// attendance: the anomaly rules of anomaly.go over the events of every class of the selection,
+// gathered in three queries (events, sessions, the same trainees' events in other classes) and
+// judged class by class in memory; an anomaly concerning a line's trainee is a finding of the
+// line, with the anomaly's code.
+func (a *auditor) attendance() error {
+	classes := `SELECT t.class_id` + auditFrom + ` JOIN trainees t ON t.id = l.trainee_id WHERE` + auditWhere
+	args := a.sel.args()
+	rows, err := a.q.QueryContext(a.ctx, `SELECT `+sessionCols+` FROM class_sessions x WHERE x.class_id IN (`+classes+`)`, args...)
+	if err != nil {
+		return err
+	}
+	sessions, err := collect(rows, scanSession)
+	if err != nil || len(sessions) == 0 {
+		return err
+	}
+	facts := map[int64]*xiangpei.AttendanceFacts{}
+	var from, to time.Time
+	for _, x := range sessions {
+		f := facts[x.ClassID]
+		if f == nil {
+			f = &xiangpei.AttendanceFacts{ClassID: x.ClassID, Sessions: map[int64]xiangpei.Session{}}
+			facts[x.ClassID] = f
+		}
+		f.Sessions[x.ID] = x
+		if from.IsZero() || x.Starts.Before(from) {
+			from = x.Starts
+		}
+		if x.Ends.After(to) {
+			to = x.Ends
+		}
+	}
+	rows, err = a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+` FROM attendance_events e WHERE e.class_id IN (`+classes+`)`, args...)
+	if err != nil {
+		return err
+	}
+	events, err := collect(rows, func(r scanner) (xiangpei.Event, error) { return scanReportEvent(r) })
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if f := facts[e.ClassID]; f != nil {
+			f.Events = append(f.Events, e)
+		}
+	}
+	// the same trainees' events in other classes around the selection's sessions
+	rows, err = a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+`, `+sessionCols+`, r1.class_id
+		FROM trainees r1 JOIN trainees r2 ON r2.person_id = r1.person_id AND r2.class_id <> r1.class_id
+		JOIN attendance_events e ON e.class_id = r2.class_id AND e.person_id = r2.person_id
+		JOIN class_sessions x ON x.id = e.session_id
+		WHERE r1.class_id IN (`+classes+`) AND e.at >= $5 AND e.at <= $6`, append(args, from.Add(-24*time.Hour), to.Add(24*time.Hour))...)
+	if err != nil {
+		return err
+	}
+	venueIDs := map[int64]bool{}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var x xiangpei.Session
+		var home int64
+		e, err := scanReportEvent(r, &x.ID, &x.ClassID, &x.Seq, &x.Starts, &x.Ends, &x.Kind, &x.VenueID, &x.TeacherID, &x.MakeUp, &home)
+		if err != nil {
+			return 0, err
+		}
+		x.Starts, x.Ends = x.Starts.UTC(), x.Ends.UTC()
+		if f := facts[home]; f != nil {
+			f.Sessions[x.ID] = x
+			f.Others = append(f.Others, e)
+		}
+		return 0, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range facts {
+		for _, x := range f.Sessions {
+			venueIDs[x.VenueID] = true
+		}
+	}
+	venues, err := venuesOf(a.ctx, a.q, venueIDs)
+	if err != nil {
+		return err
+	}
+	// lines by (class, person)
+	rows, err = a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, t.class_id, l.person_id`+auditFrom+` JOIN trainees t ON t.id = l.trainee_id
+		WHERE`+auditWhere, args...)
+	if err != nil {
+		return err
+	}
+	type cp struct{ class, person int64 }
+	lineOf := map[cp][2]int64{}
+	if _, err = collect(rows, func(r scanner) (int, error) {
+		var line, claim, class, person int64
+		err := r.Scan(&line, &claim, &class, &person)
+		lineOf[cp{class, person}] = [2]int64{line, claim}
+		return 0, err
+	}); err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(facts))
+	for id := range facts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		f := facts[id]
+		if len(f.Events) == 0 {
+			continue
+		}
+		f.Venues = venues
+		for _, an := range xiangpei.FindAnomalies(*f, a.rules) {
+			for _, p := range an.PersonIDs {
+				if l, ok := lineOf[cp{id, p}]; ok {
+					a.add(l[0], l[1], an.Code, detailJSON("session", an.SessionID, "reason", an.Text))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// venuesOf reads the places of venues by id, in chunks.
+func venuesOf(ctx context.Context, q querier, set map[int64]bool) (map[int64]xiangpei.Venue, error) {
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := map[int64]xiangpei.Venue{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		marks, args := make([]string, n), make([]any, n)
+		for i, id := range ids[:n] {
+			marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := q.QueryContext(ctx, `SELECT id, org_id, name, county, lat, lng FROM venues WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := collect(rows, func(r scanner) (int, error) {
+			var v xiangpei.Venue
+			err := r.Scan(&v.ID, &v.OrgID, &v.Name, &v.County, &v.Lat, &v.Lng)
+			out[v.ID] = v
+			return 0, err
+		}); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// result sorts and dedupes the findings: one finding per line and code.
+func (a *auditor) result() []xiangpei.AuditFinding {
+	xiangpei.SortFindings(a.out)
+	a.out = xiangpei.DedupeFindings(a.out)
+	slices.Sort(a.noData)
+	return a.out
+}
+
+// AuditRun is one run of the automatic audit.
+type AuditRun struct {
+	ID          int64
+	Region      string
+	Year        int
+	ClaimID     int64
+	Status      string // running, done, failed
+	ChecksTotal int
+	ChecksDone  int
+	Lines       int
+	Passed      int
+	Flagged     int
+	Failed      int
+	Findings    int
+	NoData      []string
+	Error       string
+	Actor       string
+	StartedAt   time.Time
+	FinishedAt  time.Time
+}
+
+// Percent is the run's progress in percent.
+func (r AuditRun) Percent() int {
+	if r.ChecksTotal == 0 {
+		return 0
+	}
+	return r.ChecksDone * 100 / r.ChecksTotal
+}
+
+// writeFindings replaces the findings of the selection's lines with fs and sets each line's
+// result and reasons, then finishes the run row.
+func (tx *Tx) writeFindings(run AuditRun, lines map[int64]int64, fs []xiangpei.AuditFinding, noData []string) (AuditRun, error) {
+	now := tx.Now.Truncate(time.Microsecond)
+	byLine := map[int64][]xiangpei.AuditFinding{}
+	for _, f := range fs {
+		byLine[f.LineID] = append(byLine[f.LineID], f)
+	}
+	ids := make([]int64, 0, len(lines))
+	for id := range lines {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	run.Lines, run.Findings = len(ids), len(fs)
+	for _, id := range ids {
+		if _, err := tx.exec(`DELETE FROM claim_audit_findings WHERE claim_line_id = $1`, id); err != nil {
+			return run, err
+		}
+		mine := byLine[id]
+		reasons := []string{}
+		for _, f := range mine {
+			c, _ := xiangpei.AuditCheckOf(f.Code)
+			reasons = append(reasons, c.Key)
+			if _, err := tx.exec(`INSERT INTO claim_audit_findings (id, run_id, claim_line_id, claim_id, code, severity, detail, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, xiangpei.NewID(), run.ID, id, lines[id], f.Code, f.Severity, f.Detail, now); err != nil {
+				return run, err
+			}
+		}
+		res := xiangpei.LineAuditResult(mine)
+		switch res {
+		case xiangpei.AuditPass:
+			run.Passed++
+		case xiangpei.AuditFlag:
+			run.Flagged++
+		default:
+			run.Failed++
+		}
+		rj, _ := json.Marshal(reasons)
+		if _, err := tx.exec(`UPDATE claim_lines SET audit = $2, audit_reasons = $3 WHERE id = $1`, id, res, string(rj)); err != nil {
+			return run, err
+		}
+	}
+	nd, _ := json.Marshal(append([]string{}, noData...))
+	run.Status, run.ChecksDone, run.NoData, run.FinishedAt = "done", run.ChecksTotal, noData, now
+	if _, err := tx.exec(`UPDATE claim_audit_runs SET status = 'done', checks_done = checks_total, lines = $2, passed = $3, flagged = $4,
+		failed = $5, findings = $6, no_data = $7, finished_at = $8, version = version + 1 WHERE id = $1`,
+		run.ID, run.Lines, run.Passed, run.Flagged, run.Failed, run.Findings, string(nd), now); err != nil {
+		return run, err
+	}
+	return run, tx.Audit("claim_audit.run", "claim_audit_run", run.ID, run.Region, map[string]any{"claim": run.ClaimID, "year": run.Year,
+		"lines": run.Lines, "passed": run.Passed, "flagged": run.Flagged, "failed": run.Failed, "findings": run.Findings})
+}
+
+func (tx *Tx) insertRun(sel AuditSelection, region string, total int) (AuditRun, error) {
+	run := AuditRun{ID: xiangpei.NewID(), Region: region, Year: sel.Year, ClaimID: sel.ClaimID, Status: "running",
+		ChecksTotal: total, Actor: tx.Actor.Name, StartedAt: tx.Now.Truncate(time.Microsecond)}
+	_, err := tx.exec(`INSERT INTO claim_audit_runs (id, region, year, claim_id, status, checks_total, actor, started_at)
+		VALUES ($1, $2, $3, $4, 'running', $5, $6, $7)`, run.ID, run.Region, run.Year, run.ClaimID, run.ChecksTotal, run.Actor, run.StartedAt)
+	return run, err
+}
+
+// AuditClaim runs every check over the lines of one claim inside the transaction, replacing
+// their findings and results (the audit on submission).
+func (tx *Tx) AuditClaim(claimID int64) (AuditRun, error) {
+	k, err := tx.Claim(xiangpei.Scope{All: true}, claimID)
+	if err != nil {
+		return AuditRun{}, err
+	}
+	a := &auditor{ctx: tx.ctx, q: tx.tx, db: tx.db, sel: AuditSelection{ClaimID: claimID}, rules: tx.db.Rules()}
+	steps := a.steps()
+	run, err := tx.insertRun(a.sel, k.County, len(steps))
+	if err != nil {
+		return run, err
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return run, err
+		}
+	}
+	return tx.writeFindings(run, a.lines, a.result(), a.noData)
+}
+
+// auditSubmitted runs the audit of a claim just submitted, in the same transaction.
+func (tx *Tx) auditSubmitted(k xiangpei.Claim, err error) (xiangpei.Claim, error) {
+	if err != nil {
+		return k, err
+	}
+	if _, err := tx.AuditClaim(k.ID); err != nil {
+		return k, err
+	}
+	return tx.Claim(xiangpei.Scope{All: true}, k.ID)
+}
+
+func auditOfficer(a xiangpei.Actor) bool {
+	return a.Role == xiangpei.RoleAdmin || (a.Role == xiangpei.RoleOfficer &&
+		(a.Duties.Has(xiangpei.DutyClaimReview1) || a.Duties.Has(xiangpei.DutyClaimReview2)))
+}
+
+// StartAuditRun records a new run over a region (within the actor's scope) and year; RunAudit
+// then does the work. An actor without claim review duty is Forbidden; a region outside scope
+// NotFound.
+func (db *DB) StartAuditRun(ctx context.Context, actor xiangpei.Actor, region string, year int) (AuditRun, error) {
+	return Do(ctx, db, actor, func(tx *Tx) (AuditRun, error) { return tx.StartAuditRun(region, year) })
+}
+
+// StartAuditRun records a new run of the transaction's actor over a region and year (see
+// DB.StartAuditRun).
+func (tx *Tx) StartAuditRun(region string, year int) (AuditRun, error) {
+	actor := tx.Actor
+	if !auditOfficer(actor) && !actor.Scope().All {
+		return AuditRun{}, xiangpei.Errorf(xiangpei.Forbidden, "claimaudit.officer_only", "Only a claim reviewer can run the audit.")
+	}
+	s := actor.Scope()
+	region = strings.TrimSpace(region)
+	if region == "" {
+		region = actor.Region
+	}
+	if len(region) != 6 || (!s.All && !s.Covers(xiangpei.RegionPrefix(region))) {
+		return AuditRun{}, xiangpei.Errorf(xiangpei.NotFound, "claimaudit.region_not_found", "There is no such region within your reach.")
+	}
+	if year < 2000 || year > 2100 {
+		return AuditRun{}, xiangpei.Errorf(xiangpei.Invalid, "claimaudit.bad_year", "Give a year such as 2026.")
+	}
+	run, err := tx.insertRun(AuditSelection{Region: region, Year: year}, region, len((&auditor{}).steps()))
+	if err != nil {
+		return run, err
+	}
+	return run, tx.Audit("claim_audit.start", "claim_audit_run", run.ID, region, map[string]any{"year": year})
+}
+
+// RunAudit runs the checks of a started run, updating its progress after each check, then
+// writes the findings and results in one transaction. A failure marks the run failed.
+func (db *DB) RunAudit(ctx context.Context, actor xiangpei.Actor, runID int64) (AuditRun, error) {
+	run, err := db.AuditRun(ctx, xiangpei.Scope{All: true}, runID)
+	if err != nil {
+		return run, err
+	}
+	a := &auditor{ctx: ctx, q: db.read, db: db, sel: AuditSelection{Region: run.Region, Year: run.Year, ClaimID: run.ClaimID}, rules: db.Rules()}
+	fail := func(err error) (AuditRun, error) {
+		_, _ = db.write.ExecContext(ctx, `UPDATE claim_audit_runs SET status = 'failed', error = $2 WHERE id = $1`, runID, err.Error())
+		return run, err
+	}
+	for i, step := range a.steps() {
+		if err := step(); err != nil {
+			return fail(err)
+		}
+		// progress is operational state, not a change of record: no audit entry
+		if _, err := db.write.ExecContext(ctx, `UPDATE claim_audit_runs SET checks_done = $2 WHERE id = $1`, runID, i+1); err != nil {
+			return fail(err)
+		}
+	}
+	fs := a.result()
+	out, err := Do(ctx, db, actor, func(tx *Tx) (AuditRun, error) { return tx.writeFindings(run, a.lines, fs, a.noData) })
+	if err != nil {
+		return fail(err)
+	}
+	return out, nil
+}
+
+const runCols = `id, region, year, claim_id, status, checks_total, checks_done, lines, passed, flagged, failed, findings, no_data, error,
+	actor, started_at, finished_at`
+
+func scanRun(r scanner) (AuditRun, error) {
+	var x AuditRun
+	var nd string
+	var fin sql.NullTime
+	err := r.Scan(&x.ID, &x.Region, &x.Year, &x.ClaimID, &x.Status, &x.ChecksTotal, &x.ChecksDone, &x.Lines, &x.Passed, &x.Flagged,
+		&x.Failed, &x.Findings, &nd, &x.Error, &x.Actor, &x.StartedAt, &fin)
+	if err != nil {
+		return x, err
+	}
+	x.StartedAt = x.StartedAt.UTC()
+	if fin.Valid {
+		x.FinishedAt = fin.Time.UTC()
+	}
+	err = json.Unmarshal([]byte(nd), &x.NoData)
+	return x, err
+}
+
+// runScope restricts runs to the scope's region ($1 all, $2 pattern); staff and persons see none.
+const runScope = ` ($1 OR region LIKE $2) AND CAST($3 AS BIGINT) = 0 AND CAST($4 AS BIGINT) = 0`
+
+// AuditRun reads a run within scope; outside it, NotFound.
+func (db *DB) AuditRun(ctx context.Context, s xiangpei.Scope, id int64) (AuditRun, error) {
+	a := scopeOf(s)
+	x, err := scanRun(db.read.QueryRowContext(ctx, `SELECT `+runCols+` FROM claim_audit_runs WHERE id = $5 AND`+runScope,
+		a.all, a.region, a.org, a.person, id))
+	return x, mapError(err, "Audit run")
+}
+
+// AuditRuns lists the region runs within scope, newest first, with the total.
+func (db *DB) AuditRuns(ctx context.Context, s xiangpei.Scope, page Page) ([]AuditRun, int, error) {
+	a := scopeOf(s)
+	where := ` FROM claim_audit_runs WHERE claim_id = 0 AND` + runScope
+	args := []any{a.all, a.region, a.org, a.person}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+runCols+where+` ORDER BY started_at DESC, id DESC LIMIT $5 OFFSET $6`,
+		append(args, int64(page.limit()), int64(page.offset()))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := collect(rows, scanRun)
+	return out, total, err
+}
+
+// AuditFindingRow is a finding with its line's person and claim, for lists.
+type AuditFindingRow struct {
+	xiangpei.AuditFinding
+	PersonName string
+	County     string
+}
+
+// AuditCodeCount is how many lines one check found.
+type AuditCodeCount struct {
+	Code     string
+	Severity string
+	Count    int
+}
+
+// AuditRunCounts counts the findings of a run (within scope) by code, in catalogue order.
+func (db *DB) AuditRunCounts(ctx context.Context, s xiangpei.Scope, runID int64) ([]AuditCodeCount, error) {
+	if _, err := db.AuditRun(ctx, s, runID); err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT code, COUNT(*) FROM claim_audit_findings WHERE run_id = $1 GROUP BY code`, runID)
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int{}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var c string
+		var k int
+		err := r.Scan(&c, &k)
+		n[c] = k
+		return k, err
+	}); err != nil {
+		return nil, err
+	}
+	var out []AuditCodeCount
+	for _, c := range xiangpei.AuditChecks {
+		if n[c.Code] > 0 {
+			out = append(out, AuditCodeCount{c.Code, c.Severity, n[c.Code]})
+		}
+	}
+	return out, nil
+}
+
+// AuditFindings lists the findings of a run within scope (optionally of one code), by line and
+// code, with the total.
+func (db *DB) AuditFindings(ctx context.Context, s xiangpei.Scope, runID int64, code string, page Page) ([]AuditFindingRow, int, error) {
+	if _, err := db.AuditRun(ctx, s, runID); err != nil {
+		return nil, 0, err
+	}
+	a := scopeOf(s)
+	where := ` FROM claim_audit_findings f JOIN claim_lines l ON l.id = f.claim_line_id JOIN claims k ON k.id = f.claim_id
+		JOIN persons p ON p.id = l.person_id WHERE f.run_id = $5 AND ($6 = '' OR f.code = $6) AND` + claimScope
+	args := []any{a.all, a.region, a.org, a.person, runID, code}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT f.claim_line_id, f.claim_id, f.code, f.severity, f.detail, f.run_id, p.name, k.county`+where+`
+		ORDER BY f.claim_line_id, f.code LIMIT $7 OFFSET $8`, append(args, int64(page.limit()), int64(page.offset()))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := collect(rows, func(r scanner) (AuditFindingRow, error) {
+		var x AuditFindingRow
+		err := r.Scan(&x.LineID, &x.ClaimID, &x.Code, &x.Severity, &x.Detail, &x.RunID, &x.PersonName, &x.County)
+		return x, err
+	})
+	return out, total, err
+}
+
+// LineFindings lists the current findings of the lines of a claim within scope, by line and code.
+func (db *DB) LineFindings(ctx context.Context, s xiangpei.Scope, claimID int64) ([]xiangpei.AuditFinding, error) {
+	if _, err := db.Claim(ctx, s, claimID); err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT claim_line_id, claim_id, code, severity, detail, run_id FROM claim_audit_findings
+		WHERE claim_id = $1 ORDER BY claim_line_id, code`, claimID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (xiangpei.AuditFinding, error) {
+		var x xiangpei.AuditFinding
+		err := r.Scan(&x.LineID, &x.ClaimID, &x.Code, &x.Severity, &x.Detail, &x.RunID)
+		return x, err
+	})
+}
