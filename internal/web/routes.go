@@ -66,6 +66,8 @@ func (s *Server) registerRoutes() {
 	s.registerOversightRoutes()
 	s.registerCompetitionRoutes()
 	s.registerClaimRoutes()
+	s.registerClaimAuditRoutes()
+	s.registerClaimReviewRoutes()
 	s.registerSubsidyRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
