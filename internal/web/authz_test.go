@@ -122,6 +122,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixSubsidy(t, tx, &w)
 		matrixClaims(t, tx, &w, ownClass, foreignClass)
 		matrixClaimAudit(t, tx, &w)
+		matrixPayments(t, tx, &w)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -148,7 +149,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
 var tenantParams = []string{"{person}", "{org}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
-	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}"}
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -68,6 +68,7 @@ func (s *Server) registerRoutes() {
 	s.registerClaimRoutes()
 	s.registerClaimAuditRoutes()
 	s.registerClaimReviewRoutes()
+	s.registerPaymentRoutes()
 	s.registerSubsidyRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
