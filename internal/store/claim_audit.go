@@ -550,19 +550,39 @@ func (tx *Tx) writeFindings(run AuditRun, lines map[int64]int64, fs []xiangpei.A
 	}
 	slices.Sort(ids)
 	run.Lines, run.Findings = len(ids), len(fs)
-	for _, id := range ids {
-		if _, err := tx.exec(`DELETE FROM claim_audit_findings WHERE claim_line_id = $1`, id); err != nil {
+	// Set-wise: the previous findings of these lines go in chunks, the new ones are inserted many
+	// rows to a statement, and the lines' results are set with one UPDATE per distinct result.
+	for _, args := range inChunks(ids, 0) {
+		if _, err := tx.exec(`DELETE FROM claim_audit_findings WHERE claim_line_id IN (`+inList1+`)`, args...); err != nil {
 			return run, err
 		}
+	}
+	const perRow = 8
+	for from := 0; from < len(fs); from += 400 {
+		chunk := fs[from:min(from+400, len(fs))]
+		var b strings.Builder
+		args := make([]any, 0, len(chunk)*perRow)
+		for i, f := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := i * perRow
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+			args = append(args, xiangpei.NewID(), run.ID, f.LineID, lines[f.LineID], f.Code, f.Severity, f.Detail, now)
+		}
+		if _, err := tx.exec(`INSERT INTO claim_audit_findings (id, run_id, claim_line_id, claim_id, code, severity, detail, created_at)
+			VALUES `+b.String(), args...); err != nil {
+			return run, err
+		}
+	}
+	type outcome struct{ result, reasons string }
+	groups := map[outcome][]int64{}
+	for _, id := range ids {
 		mine := byLine[id]
 		reasons := []string{}
 		for _, f := range mine {
 			c, _ := xiangpei.AuditCheckOf(f.Code)
 			reasons = append(reasons, c.Key)
-			if _, err := tx.exec(`INSERT INTO claim_audit_findings (id, run_id, claim_line_id, claim_id, code, severity, detail, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, xiangpei.NewID(), run.ID, id, lines[id], f.Code, f.Severity, f.Detail, now); err != nil {
-				return run, err
-			}
 		}
 		res := xiangpei.LineAuditResult(mine)
 		switch res {
@@ -574,8 +594,20 @@ func (tx *Tx) writeFindings(run AuditRun, lines map[int64]int64, fs []xiangpei.A
 			run.Failed++
 		}
 		rj, _ := json.Marshal(reasons)
-		if _, err := tx.exec(`UPDATE claim_lines SET audit = $2, audit_reasons = $3 WHERE id = $1`, id, res, string(rj)); err != nil {
-			return run, err
+		o := outcome{string(res), string(rj)}
+		groups[o] = append(groups[o], id)
+	}
+	outcomes := make([]outcome, 0, len(groups))
+	for o := range groups {
+		outcomes = append(outcomes, o)
+	}
+	slices.SortFunc(outcomes, func(a, b outcome) int { return strings.Compare(a.result+a.reasons, b.result+b.reasons) })
+	for _, o := range outcomes {
+		for _, args := range inChunks(groups[o], 0) {
+			if _, err := tx.exec(`UPDATE claim_lines SET audit = $1, audit_reasons = $2 WHERE id IN (`+inList3+`)`,
+				append([]any{o.result, o.reasons}, args...)...); err != nil {
+				return run, err
+			}
 		}
 	}
 	nd, _ := json.Marshal(append([]string{}, noData...))
@@ -588,6 +620,9 @@ func (tx *Tx) writeFindings(run AuditRun, lines map[int64]int64, fs []xiangpei.A
 	return run, tx.Audit("claim_audit.run", "claim_audit_run", run.ID, run.Region, map[string]any{"claim": run.ClaimID, "year": run.Year,
 		"lines": run.Lines, "passed": run.Passed, "flagged": run.Flagged, "failed": run.Failed, "findings": run.Findings})
 }
+
+// inList3 is the IN list of a statement whose first two parameters come before it.
+var inList3 = inList(3)
 
 func (tx *Tx) insertRun(sel AuditSelection, region string, total int) (AuditRun, error) {
 	run := AuditRun{ID: xiangpei.NewID(), Region: region, Year: sel.Year, ClaimID: sel.ClaimID, Status: "running",
