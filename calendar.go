@@ -115,3 +115,13 @@ func civil(t time.Time) time.Time {
 	y, m, d := t.In(ChinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, ChinaTime)
 }
+
+// ChinaDate is the date of t in China time, "2026-10-01".
+func ChinaDate(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
+
+// ChinaYear is the first instant of a calendar year in China and of the next, as UTC: the span
+// every "in year Y" filter compares timestamps with.
+func ChinaYear(year int) (from, to time.Time) {
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, ChinaTime)
+	return start.UTC(), start.AddDate(1, 0, 0).UTC()
+}

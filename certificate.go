@@ -248,7 +248,7 @@ func (c Certificate) Verdict() CertVerdict {
 	v := CertVerdict{Number: c.Number, Kind: c.Kind, MaskedName: MaskName(c.HolderName), OccupationCode: c.OccupationCode,
 		OccupationName: c.OccupationName, Level: c.Level, IssuerName: c.IssuerName, IssuedOn: c.IssuedOn, Status: c.Status}
 	if c.Status == CertRevoked && !c.RevokedAt.IsZero() {
-		v.RevokedOn = c.RevokedAt.In(ChinaTime).Format("2006-01-02")
+		v.RevokedOn = ChinaDate(c.RevokedAt)
 	}
 	return v
 }

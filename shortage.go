@@ -209,9 +209,6 @@ func (l ShortageList) CheckPublish(entries int, now time.Time) error {
 	return nil
 }
 
-// ChinaDate is the date of t in China time, "2026-10-01".
-func ChinaDate(t time.Time) string { return t.In(ChinaTime).Format(time.DateOnly) }
-
 // ShortageListInput is what an officer types to start a list or change a draft's heading.
 type ShortageListInput struct {
 	Region string // a city or province code

@@ -100,17 +100,11 @@ type PlanFilter struct {
 	Year       int                 // 0 any: the year of the exam, China time
 }
 
-// planYearSpan is the span of a year in China time, in UTC.
-func planYearSpan(year int) (time.Time, time.Time) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime)
-	return from.UTC(), from.AddDate(1, 0, 0).UTC()
-}
-
 // Plans lists the plans within scope that pass the filter, the latest exam first, with the
 // total.
 func (db *DB) Plans(ctx context.Context, s xiangpei.Scope, f PlanFilter, page Page) ([]xiangpei.Plan, int, error) {
 	a := scopeOf(s)
-	from, to := planYearSpan(max(f.Year, 1))
+	from, to := xiangpei.ChinaYear(max(f.Year, 1))
 	where := planFrom + ` WHERE` + planScope + ` AND ($5 = '' OR p.status = $5) AND ($6 = '' OR p.occupation_code = $6)
 		AND (CAST($7 AS INTEGER) = 0 OR (p.exam_at >= $8 AND p.exam_at < $9))`
 	args := []any{a.all, a.region, a.org, a.person, string(f.Status), strings.TrimSpace(f.Occupation), f.Year, from, to}
@@ -230,7 +224,7 @@ const taughtClasses = ` JOIN trainees tr ON tr.person_id = c.person_id AND tr.st
 // Cancelled plans and candidates who were rejected or withdrew are left out.
 func (db *DB) ExaminerTeacherConflicts(ctx context.Context, s xiangpei.Scope, year int) ([]ExaminerConflict, error) {
 	a := scopeOf(s)
-	from, to := planYearSpan(max(year, 1))
+	from, to := xiangpei.ChinaYear(max(year, 1))
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT p.id, p.org_id, o.name, p.county, e.name, c.id, c.person_id, pe.name,
 		cl.id, cl.name, p.exam_at
 		FROM assessment_plans p JOIN organisations o ON o.id = p.org_id

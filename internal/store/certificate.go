@@ -49,7 +49,7 @@ func (tx *Tx) IssueCertificate(c xiangpei.Certificate) (xiangpei.Certificate, er
 	}
 	now := tx.Now.Truncate(time.Microsecond)
 	if c.IssuedOn == "" {
-		c.IssuedOn = now.In(xiangpei.ChinaTime).Format("2006-01-02")
+		c.IssuedOn = xiangpei.ChinaDate(now)
 	}
 	day, err := time.ParseInLocation("2006-01-02", c.IssuedOn, xiangpei.ChinaTime)
 	if err != nil {

@@ -179,7 +179,7 @@ func (db *DB) ClassClaimPreview(ctx context.Context, s xiangpei.Scope, classID i
 		return c, xiangpei.SubsidyRule{}, nil, err
 	}
 	now := db.Now()
-	rule, err := db.RuleInForce(ctx, c.County, chinaDay(now))
+	rule, err := db.RuleInForce(ctx, c.County, xiangpei.ChinaDate(now))
 	if err != nil {
 		return c, rule, nil, err
 	}
@@ -230,7 +230,7 @@ func (tx *Tx) CreateClassClaim(s xiangpei.Scope, classID int64) (xiangpei.Claim,
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}
-	rule, err := tx.RuleInForce(c.County, chinaDay(tx.Now))
+	rule, err := tx.RuleInForce(c.County, xiangpei.ChinaDate(tx.Now))
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}
@@ -284,7 +284,7 @@ func (tx *Tx) CreatePersonClaim(personID, certificateID int64) (xiangpei.Claim, 
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}
-	rule, err := tx.RuleInForce(p.County, chinaDay(tx.Now))
+	rule, err := tx.RuleInForce(p.County, xiangpei.ChinaDate(tx.Now))
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}

@@ -30,8 +30,7 @@ type AuditSelection struct {
 func (s AuditSelection) args() []any {
 	from, to := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	if s.Year > 0 {
-		from = time.Date(s.Year, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime).UTC()
-		to = time.Date(s.Year+1, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime).UTC()
+		from, to = xiangpei.ChinaYear(s.Year)
 	}
 	pattern := "%"
 	if s.Region != "" {
@@ -225,7 +224,7 @@ func (a *auditor) certTiming() error {
 		if err := r.Scan(&line, &claim, &issued, &last); err != nil {
 			return 0, err
 		}
-		end := chinaDay(last)
+		end := xiangpei.ChinaDate(last)
 		latest := last.In(xiangpei.ChinaTime).AddDate(0, 0, a.rules.CertificateDays).Format(time.DateOnly)
 		if issued < end || issued > latest {
 			a.add(line, claim, xiangpei.CheckCertTiming, detailJSON("issued", issued, "class_end", end, "latest", latest))
@@ -251,7 +250,7 @@ func (a *auditor) sanctioned() error {
 		if err := r.Scan(&line, &claim, &first, &last, &kind, &from, &to); err != nil {
 			return 0, err
 		}
-		if from <= chinaDay(last) && (to == "" || to >= chinaDay(first)) {
+		if from <= xiangpei.ChinaDate(last) && (to == "" || to >= xiangpei.ChinaDate(first)) {
 			a.add(line, claim, xiangpei.CheckSanctioned, detailJSON("kind", kind, "from", from, "to", to))
 		}
 		return 0, nil
@@ -283,7 +282,7 @@ func (a *auditor) employedElsewhere() error {
 		if err := r.Scan(&line, &claim, &first, &last, &employer, &from, &to); err != nil {
 			return 0, err
 		}
-		if from <= chinaDay(last) && (to == "" || to >= chinaDay(first)) {
+		if from <= xiangpei.ChinaDate(last) && (to == "" || to >= xiangpei.ChinaDate(first)) {
 			a.add(line, claim, xiangpei.CheckEmployedElsewhere, detailJSON("employer", employer, "from", from, "to", to))
 		}
 		return 0, nil

@@ -150,13 +150,13 @@ func classLines(ctx context.Context, q querier, c xiangpei.Class, filter string,
 		return nil, err
 	}
 
-	end := chinaDay(c.LastSession)
+	end := xiangpei.ChinaDate(c.LastSession)
 	planned := c.PlannedMinutes()
 	out := make([]xiangpei.ClaimLine, 0, len(ers))
 	for _, e := range ers {
 		in := xiangpei.LineInput{Level: c.Level, OccupationCode: c.OccupationCode, AgeAtStart: e.id.AgeOn(c.FirstSession),
 			AttendedPct: xiangpei.RatePct(e.attended, planned), Completed: e.status == xiangpei.TraineeCompleted,
-			ClassEnd: end, ClaimDay: chinaDay(today), SubsidisedThisYear: yearly[e.personID], UpliftPct: uplift,
+			ClassEnd: end, ClaimDay: xiangpei.ChinaDate(today), SubsidisedThisYear: yearly[e.personID], UpliftPct: uplift,
 			KeyGroups: groups[e.personID]}
 		if len(earlier[e.personID]) > 0 {
 			sort.Strings(earlier[e.personID])

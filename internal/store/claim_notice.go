@@ -82,7 +82,7 @@ type Objection struct {
 // rule's notice working days, counted on the working-day calendar.
 func (tx *Tx) startNotice(k xiangpei.Claim) (Notice, error) {
 	days := 0
-	if rule, err := tx.RuleInForce(k.County, chinaDay(tx.Now)); err == nil {
+	if rule, err := tx.RuleInForce(k.County, xiangpei.ChinaDate(tx.Now)); err == nil {
 		days = rule.Limits.NoticeWorkdays
 	}
 	if days < 1 {

@@ -263,9 +263,6 @@ func (tx *Tx) UpdateCompetition(s xiangpei.Scope, id, version int64, in xiangpei
 	return tx.Competition(s, id)
 }
 
-// chinaDay is the China date of t as YYYY-MM-DD, comparable with the competition's dates.
-func chinaDay(t time.Time) string { return t.In(xiangpei.ChinaTime).Format("2006-01-02") }
-
 // MoveCompetition applies an action to a competition within scope at the given version:
 // opening registration (not after its closing day), closing it, publishing the results (see
 // publishResults) or cancelling.
@@ -284,7 +281,7 @@ func (tx *Tx) MoveCompetition(s xiangpei.Scope, id, version int64, action xiangp
 	detail := map[string]any{"from": c.Status, "to": next}
 	switch action {
 	case xiangpei.CompetitionOpenReg:
-		if chinaDay(tx.Now) > c.RegCloses {
+		if xiangpei.ChinaDate(tx.Now) > c.RegCloses {
 			return c, xiangpei.Errorf(xiangpei.Invalid, "competition.reg_over", "Registration was to close on %v, which has passed: edit the dates first.", c.RegCloses)
 		}
 	case xiangpei.CompetitionPublish:

@@ -226,7 +226,7 @@ func registrationOpen(c xiangpei.Competition, now time.Time) error {
 	if c.Status != xiangpei.CompetitionOpen {
 		return xiangpei.Errorf(xiangpei.Conflict, "entry.not_open", "Registration for this competition is not open.")
 	}
-	if d := chinaDay(now); d < c.RegOpens || d > c.RegCloses {
+	if d := xiangpei.ChinaDate(now); d < c.RegOpens || d > c.RegCloses {
 		return xiangpei.Errorf(xiangpei.Conflict, "entry.reg_dates", "Registration is open from %v to %v.", c.RegOpens, c.RegCloses)
 	}
 	return nil

@@ -78,12 +78,6 @@ var bodyOrder = map[string]string{
 	"revoked":    ` ORDER BY revoked DESC, o.name, o.id`,
 }
 
-// yearSpan is the first instant of a year and of the next, in China time, as UTC.
-func ovsYearSpan(year int) (time.Time, time.Time) {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, xiangpei.ChinaTime)
-	return from.UTC(), from.AddDate(1, 0, 0).UTC()
-}
-
 // bodyStatsSQL aggregates, set-wise, the plans, candidates and certificates of the assessment
 // bodies in scope for the year: $1–$4 the organisation scope, $5/$6 the year's span, $7 the
 // year's date prefix, $8 one body (0 any).
@@ -115,7 +109,7 @@ func scanBodyStats(r scanner) (BodyStats, error) {
 
 func bodyArgs(s xiangpei.Scope, year int, orgID int64) []any {
 	a := scopeOf(s)
-	from, to := ovsYearSpan(year)
+	from, to := xiangpei.ChinaYear(year)
 	return []any{a.all, a.region, a.org, a.person, from, to, strconv.Itoa(year) + "-%", orgID}
 }
 
@@ -181,7 +175,7 @@ func (db *DB) Body(ctx context.Context, s xiangpei.Scope, orgID int64, year int)
 	if err != nil {
 		return d, mapError(err, "Organisation")
 	}
-	from, to := ovsYearSpan(year)
+	from, to := xiangpei.ChinaYear(year)
 	rows, err := db.read.QueryContext(ctx, `SELECT ap.id, ap.occupation_code, COALESCE(oc.name, ''), ap.level, ap.mode, ap.exam_at, ap.status,
 		COALESCE(SUM(CASE WHEN ca.status IN ('registered', 'accepted') THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN ca.result = 'pass' THEN 1 ELSE 0 END), 0),
@@ -304,8 +298,6 @@ func (db *DB) scopedBodies(ctx context.Context, s xiangpei.Scope) (map[int64]Bod
 	return out, err
 }
 
-func ovsDate(t time.Time) string { return t.In(xiangpei.ChinaTime).Format(time.DateOnly) }
-
 func ovsAddDays(d string, n int) string {
 	t, err := time.ParseInLocation(time.DateOnly, d, xiangpei.ChinaTime)
 	if err != nil {
@@ -353,7 +345,7 @@ func (db *DB) burstSignals(ctx context.Context, s xiangpei.Scope, year int) ([]E
 	var out []EvaluationSignal
 	for id, days := range perOrg {
 		b := bodies[id]
-		sig := EvaluationSignal{Code: SignalCertBurst, OrgID: id, OrgName: b.OrgName, County: b.County, Accredited: ovsDate(b.Accredited)}
+		sig := EvaluationSignal{Code: SignalCertBurst, OrgID: id, OrgName: b.OrgName, County: b.County, Accredited: xiangpei.ChinaDate(b.Accredited)}
 		sig.EarlyFrom, sig.EarlyTo = sig.Accredited, ovsAddDays(sig.Accredited, BurstEarlyDays-1)
 		if sig.EarlyFrom <= y1 && sig.EarlyTo >= y0 {
 			for _, d := range days {
@@ -467,7 +459,7 @@ func (db *DB) outlierSignals(ctx context.Context, s xiangpei.Scope, year int) ([
 	if err != nil || len(bodies) == 0 {
 		return nil, err
 	}
-	from, to := ovsYearSpan(year)
+	from, to := xiangpei.ChinaYear(year)
 	rows, err := db.read.QueryContext(ctx, `SELECT ap.org_id, o.name, o.county, ap.occupation_code, COALESCE(oc.name, ''), ap.level,
 		SUM(CASE WHEN ca.result IN ('pass', 'fail') THEN 1 ELSE 0 END) AS sat, SUM(CASE WHEN ca.result = 'pass' THEN 1 ELSE 0 END)
 		FROM candidates ca JOIN assessment_plans ap ON ap.id = ca.plan_id JOIN organisations o ON o.id = ap.org_id
@@ -546,7 +538,7 @@ func (db *DB) conflictSignals(ctx context.Context, s xiangpei.Scope, year int) (
 	}
 	// The certificates of the candidates concerned, read in one statement.
 	certs := map[int64]int64{}
-	from, to := ovsYearSpan(year)
+	from, to := xiangpei.ChinaYear(year)
 	rows, err := db.read.QueryContext(ctx, `SELECT ca.id, ca.certificate_id FROM candidates ca JOIN assessment_plans ap ON ap.id = ca.plan_id
 		WHERE ca.certificate_id IS NOT NULL AND ap.exam_at >= $1 AND ap.exam_at < $2`, from, to)
 	if err != nil {

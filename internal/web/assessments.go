@@ -284,7 +284,7 @@ func (s *Server) planFormPage(r *http.Request, p xiangpei.Plan, f planForm) (*Pa
 	}
 	for _, c := range classes {
 		d.Classes = append(d.Classes, planOption{strconv.FormatInt(c.ID, 10), s.msg.T(stateOf(r).lang, "assess.class_option", c.Name, c.OrgName,
-			c.OccupationCode, names.Level(c.Level), c.LastSession.In(xiangpei.ChinaTime).Format(time.DateOnly), c.Completers)})
+			c.OccupationCode, names.Level(c.Level), xiangpei.ChinaDate(c.LastSession), c.Completers)})
 	}
 	for i := 0; i < max(4, len(f.ExaminerNames)+1); i++ {
 		var e struct{ Name, ID string }

@@ -130,7 +130,7 @@ type certLine struct {
 func certLineOf(c xiangpei.Certificate, levels map[string]string) certLine {
 	l := certLine{Certificate: c, MaskedID: c.HolderID.Masked(), LevelName: orCode(levels, c.Level, c.Level)}
 	if !c.RevokedAt.IsZero() {
-		l.RevokedOn = c.RevokedAt.In(xiangpei.ChinaTime).Format(time.DateOnly)
+		l.RevokedOn = xiangpei.ChinaDate(c.RevokedAt)
 	}
 	return l
 }

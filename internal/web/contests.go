@@ -157,7 +157,7 @@ func (s *Server) contestLoad(r *http.Request) (xiangpei.Competition, error) {
 func (s *Server) contestPage(r *http.Request, c xiangpei.Competition, failed int64, reasons []string, typed *contestTyped) (*Page, error) {
 	ctx := r.Context()
 	d := &contestData{C: c, Published: c.Status == xiangpei.CompetitionPublished, Export: exportLink(r), Rules: ruleLines(c.Rules)}
-	day := s.now().In(xiangpei.ChinaTime).Format("2006-01-02")
+	day := xiangpei.ChinaDate(s.now())
 	d.RegOpen = c.Status == xiangpei.CompetitionOpen && day >= c.RegOpens && day <= c.RegCloses
 	back := url.Values{"next": {contestPath(c.ID)}}.Encode()
 	d.SignIn, d.Register = "/login?"+back, "/register?"+back
