@@ -311,11 +311,7 @@ func (s *Server) certRevoke(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.certShowPage(r, f.Reason))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, certJSON(c))
-		return
-	}
-	redirect(w, r, certPath(c.ID), "cert_revoked")
+	answer(w, r, http.StatusOK, certJSON(c), certPath(c.ID), "cert_revoked")
 }
 
 // ---- the printable page and its QR code ----

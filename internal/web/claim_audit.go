@@ -127,11 +127,7 @@ func (s *Server) claimAuditStart(w http.ResponseWriter, r *http.Request) {
 	actor := actorOf(r)
 	ctx := context.WithoutCancel(r.Context())
 	go func() { _, _ = s.db.RunAudit(ctx, actor, run.ID) }()
-	if stateOf(r).api {
-		writeJSON(w, http.StatusAccepted, auditRunJSON(run))
-		return
-	}
-	redirect(w, r, auditRunPath(run.ID), "claim_audit_started")
+	answer(w, r, http.StatusAccepted, auditRunJSON(run), auditRunPath(run.ID), "claim_audit_started")
 }
 
 // ---- one run ----

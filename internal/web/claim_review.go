@@ -255,13 +255,8 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r, s.reviewShowPage(r))
 		return
 	}
-	id, err := pathID(r, "claim")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sc := actorOf(r).Scope()
-	k, err := s.db.Claim(r.Context(), sc, id)
+	k, id, err := pathObject(r, "claim", sc, s.db.Claim)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -319,11 +314,7 @@ func (s *Server) reviewChange(w http.ResponseWriter, r *http.Request, done strin
 		s.formError(w, r, err, s.reviewShowPage(r))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, claimJSON(k))
-		return
-	}
-	redirect(w, r, reviewPath(k.ID), done)
+	answer(w, r, http.StatusOK, claimJSON(k), reviewPath(k.ID), done)
 }
 
 func (s *Server) reviewAccept(w http.ResponseWriter, r *http.Request) {
@@ -532,9 +523,5 @@ func (s *Server) objectionResolve(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.objectionListPage(r))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, s.lineJSON(stateOf(r).lang)(l))
-		return
-	}
-	redirect(w, r, "/claim-review/objections", "objection_resolved")
+	answer(w, r, http.StatusOK, s.lineJSON(stateOf(r).lang)(l), "/claim-review/objections", "objection_resolved")
 }

@@ -304,11 +304,7 @@ func (s *Server) claimCreate(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.claimNewPage(r, f.Class))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusCreated, claimJSON(k))
-		return
-	}
-	redirect(w, r, claimPath(k.ID), "claim_created")
+	answer(w, r, http.StatusCreated, claimJSON(k), claimPath(k.ID), "claim_created")
 }
 
 // ---- one claim ----
@@ -351,13 +347,8 @@ func (s *Server) claimShowPage(r *http.Request) *formPage {
 
 func (s *Server) claimShow(w http.ResponseWriter, r *http.Request) {
 	if wantsXLSX(r) || stateOf(r).api {
-		id, err := pathID(r, "claim")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		sc := claimReach(actorOf(r))
-		k, err := s.db.Claim(r.Context(), sc, id)
+		k, id, err := pathObject(r, "claim", sc, s.db.Claim)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -438,11 +429,7 @@ func (s *Server) claimMove(w http.ResponseWriter, r *http.Request, act xiangpei.
 		s.formError(w, r, err, s.claimShowPage(r))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, claimJSON(k))
-		return
-	}
-	redirect(w, r, claimPath(k.ID), done)
+	answer(w, r, http.StatusOK, claimJSON(k), claimPath(k.ID), done)
 }
 
 func (s *Server) claimSubmit(w http.ResponseWriter, r *http.Request) {
@@ -541,9 +528,5 @@ func (s *Server) claimPersonCreate(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.claimMinePage(r))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusCreated, claimJSON(k))
-		return
-	}
-	redirect(w, r, claimPath(k.ID), "claim_created")
+	answer(w, r, http.StatusCreated, claimJSON(k), claimPath(k.ID), "claim_created")
 }

@@ -257,9 +257,5 @@ func (s *Server) noticeObject(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.noticeShowPage(r, f))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusCreated, map[string]any{"id": o.ID, "notice_id": o.NoticeID, "line_id": o.LineID, "status": o.Status})
-		return
-	}
-	redirect(w, r, "/notices/"+strconv.FormatInt(id, 10), "objection_received")
+	answer(w, r, http.StatusCreated, map[string]any{"id": o.ID, "notice_id": o.NoticeID, "line_id": o.LineID, "status": o.Status}, "/notices/"+strconv.FormatInt(id, 10), "objection_received")
 }

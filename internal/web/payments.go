@@ -161,11 +161,7 @@ func (s *Server) paymentBuild(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.paymentsPage(r))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusCreated, batchJSON(b))
-		return
-	}
-	redirect(w, r, paymentPath(b.ID), "batch_built")
+	answer(w, r, http.StatusCreated, batchJSON(b), paymentPath(b.ID), "batch_built")
 }
 
 type itemView struct {
@@ -225,13 +221,8 @@ func (s *Server) paymentShow(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r, s.paymentPage(r, nil))
 		return
 	}
-	id, err := pathID(r, "batch")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sc := actorOf(r).Scope()
-	b, err := s.db.Batch(r.Context(), sc, id)
+	b, id, err := pathObject(r, "batch", sc, s.db.Batch)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -297,13 +288,9 @@ func returnJSON(rc store.ReturnCheck, lang string, s *Server) map[string]any {
 // paymentReturn takes the bank's return file: a dry run unless commit=1; a refused file shows
 // every row with its problem and writes nothing.
 func (s *Server) paymentReturn(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "batch")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sc := actorOf(r).Scope()
-	if _, err := s.db.Batch(r.Context(), sc, id); err != nil {
+	_, id, err := pathObject(r, "batch", sc, s.db.Batch)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -365,13 +352,9 @@ type clawbackForm struct {
 }
 
 func (s *Server) paymentClawback(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "batch")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sc := actorOf(r).Scope()
-	if _, err := s.db.Batch(r.Context(), sc, id); err != nil {
+	_, id, err := pathObject(r, "batch", sc, s.db.Batch)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -398,11 +381,7 @@ func (s *Server) paymentClawback(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.paymentPage(r, nil))
 		return
 	}
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"line_id": l.ID, "status": l.Status, "version": l.Version})
-		return
-	}
-	redirect(w, r, paymentPath(id), "clawed_back")
+	answer(w, r, http.StatusOK, map[string]any{"line_id": l.ID, "status": l.Status, "version": l.Version}, paymentPath(id), "clawed_back")
 }
 
 // ---- the ledger ----

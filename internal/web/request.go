@@ -62,3 +62,15 @@ func loadChild[P any](r *http.Request, load func(*http.Request) (P, error), chil
 	}
 	return p, id, err
 }
+
+// pathObject reads the object a route names by the path parameter param, through get within the
+// scope sc: the prologue of every handler that acts on one object it must first find in reach.
+func pathObject[T any](r *http.Request, param string, sc xiangpei.Scope, get func(context.Context, xiangpei.Scope, int64) (T, error)) (T, int64, error) {
+	var zero T
+	id, err := pathID(r, param)
+	if err != nil {
+		return zero, 0, err
+	}
+	v, err := get(r.Context(), sc, id)
+	return v, id, err
+}
