@@ -114,6 +114,28 @@ func (tx *Tx) checkMakerChecker(claimID int64, step int) error {
 		claimID, tx.Actor.AccountID, tx.Actor.Name)
 }
 
+// claimUnderReview reads a claim within the officer's scope at the review step it is in, after
+// checking that the actor reviews at all and may decide that step; taken says the claim must
+// already have been taken up (not merely submitted).
+func (tx *Tx) claimUnderReview(s xiangpei.Scope, id int64, taken bool) (xiangpei.Claim, int, error) {
+	k, err := tx.Claim(s, id)
+	if err != nil {
+		return k, 0, err
+	}
+	step := ClaimReviewStep(k.Status)
+	if err := mayReviewAny(tx.Actor); err != nil {
+		return k, step, err
+	}
+	if step == 0 {
+		return k, step, errWrongState()
+	}
+	if taken && k.Status == xiangpei.ClaimSubmitted {
+		return k, step, xiangpei.Errorf(xiangpei.Conflict, "claimreview.not_in_review", "This claim is not under review: take it up first.")
+	}
+	k, err = tx.reviewClaim(s, id, step)
+	return k, step, err
+}
+
 // reviewClaim reads the claim within the officer's scope and checks that it is at the step
 // and that the actor may decide it.
 func (tx *Tx) reviewClaim(s xiangpei.Scope, id int64, step int) (xiangpei.Claim, error) {
@@ -210,21 +232,8 @@ func (tx *Tx) DecideLine(s xiangpei.Scope, lineID, version int64, d LineDecision
 	if err != nil {
 		return l, err
 	}
-	k, err := tx.Claim(s, l.ClaimID)
+	k, step, err := tx.claimUnderReview(s, l.ClaimID, true)
 	if err != nil {
-		return l, err
-	}
-	step := ClaimReviewStep(k.Status)
-	if err := mayReviewAny(tx.Actor); err != nil {
-		return l, err
-	}
-	if step == 0 {
-		return l, errWrongState()
-	}
-	if k.Status == xiangpei.ClaimSubmitted {
-		return l, xiangpei.Errorf(xiangpei.Conflict, "claimreview.not_in_review", "This claim is not under review: take it up first.")
-	}
-	if _, err := tx.reviewClaim(s, k.ID, step); err != nil {
 		return l, err
 	}
 	if l.Version != version {
@@ -299,22 +308,9 @@ func (tx *Tx) claimLine(id int64) (xiangpei.ClaimLine, error) {
 // been decided at the step; lines the rule found not payable are rejected with the pass. It
 // refuses when no line is left: reject the claim instead.
 func (tx *Tx) PassClaim(s xiangpei.Scope, id, version int64) (xiangpei.Claim, error) {
-	k, err := tx.Claim(s, id)
+	k, step, err := tx.claimUnderReview(s, id, true)
 	if err != nil {
 		return k, err
-	}
-	step := ClaimReviewStep(k.Status)
-	if err := mayReviewAny(tx.Actor); err != nil {
-		return k, err
-	}
-	if step == 0 {
-		return k, errWrongState()
-	}
-	if k, err = tx.reviewClaim(s, id, step); err != nil {
-		return k, err
-	}
-	if k.Status == xiangpei.ClaimSubmitted {
-		return k, xiangpei.Errorf(xiangpei.Conflict, "claimreview.not_in_review", "This claim is not under review: take it up first.")
 	}
 	if k.Version != version {
 		return k, xiangpei.StaleVersion()
@@ -371,18 +367,8 @@ func (tx *Tx) RejectClaim(s xiangpei.Scope, id, version int64, reason string) (x
 }
 
 func (tx *Tx) closeClaim(s xiangpei.Scope, id, version int64, reason string, a xiangpei.ClaimAction, decision string) (xiangpei.Claim, error) {
-	k, err := tx.Claim(s, id)
+	k, step, err := tx.claimUnderReview(s, id, false)
 	if err != nil {
-		return k, err
-	}
-	step := ClaimReviewStep(k.Status)
-	if err := mayReviewAny(tx.Actor); err != nil {
-		return k, err
-	}
-	if step == 0 {
-		return k, errWrongState()
-	}
-	if k, err = tx.reviewClaim(s, id, step); err != nil {
 		return k, err
 	}
 	if reason, err = reviewReason(reason); err != nil {
