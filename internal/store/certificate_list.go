@@ -86,7 +86,7 @@ var errRevokeForbidden = xiangpei.Errorf(xiangpei.Forbidden, "cert.revoke_forbid
 // RevokeCertificate revokes the certificate id within scope at version, with reason: the
 // issuing body (scope by organisation) or an officer of the issuer's region (scope by region).
 // A certificate outside the scope is NotFound, one already revoked a Conflict, a stale version
-// StaleVersion. The revocation is audited; the holder is told by NotifyCertHolder.
+// StaleVersion. The revocation is audited; the caller tells the holder (Tx.NotifyPerson).
 func (tx *Tx) RevokeCertificate(s xiangpei.Scope, id, version int64, reason string) (xiangpei.Certificate, error) {
 	if s.PersonID != 0 {
 		return xiangpei.Certificate{}, errRevokeForbidden
