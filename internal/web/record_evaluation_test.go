@@ -41,7 +41,10 @@ func TestRecordEvaluation(t *testing.T) {
 				Assessments  []struct{ Result string }
 				Competitions []struct {
 					Award   string
-					Honours []struct{ Kind, Level, Title, Certificate string }
+					Honours []struct {
+						Kind, Level, Title string
+						Certificate        string `json:"certificate_number"`
+					}
 				}
 			}
 			if err := json.Unmarshal([]byte(raw), &rec); err != nil {
