@@ -81,7 +81,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		groups = append(groups, map[string]any{"group": g.Group, "detail": g.Detail, "verified_at": g.VerifiedAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
-		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, func(c recordCert) map[string]any { return certJSON(c.Certificate) }),
+		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, certJSON),
 		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, personEntryJSON),
 		"jobs": []any{}, "subsidies": jsonList(d.Subsidies, func(v claimLineView) map[string]any { return s.lineJSON(stateOf(r).lang)(v.ClaimLine) })})
 }

@@ -10,13 +10,8 @@ import (
 // The lifelong record's 评 and 赛 sections: certificates (with their status), assessments the
 // person signed up for or sat, and competition entries with their awards and honours.
 
-type recordCert struct {
-	xiangpei.Certificate
-	LevelName string
-}
-
 type recordEvaluation struct {
-	Certificates []recordCert
+	Certificates []xiangpei.Certificate
 	Candidacies  []store.Candidacy
 	Entries      []store.PersonEntry
 	LevelName    map[string]string
@@ -24,14 +19,10 @@ type recordEvaluation struct {
 
 func (s *Server) recordEvaluation(r *http.Request, personID int64) (recordEvaluation, error) {
 	ctx, sc := r.Context(), actorOf(r).Scope()
-	levels := s.certLevels(r)
-	d := recordEvaluation{LevelName: levels}
-	certs, err := s.db.CertificatesOf(ctx, sc, personID)
-	if err != nil {
+	d := recordEvaluation{LevelName: s.certLevels(r)}
+	var err error
+	if d.Certificates, err = s.db.CertificatesOf(ctx, sc, personID); err != nil {
 		return d, err
-	}
-	for _, c := range certs {
-		d.Certificates = append(d.Certificates, recordCert{Certificate: c, LevelName: orCode(levels, c.Level, c.Level)})
 	}
 	if d.Candidacies, err = s.db.CandidaciesOf(ctx, sc, personID); err != nil {
 		return d, err
