@@ -50,22 +50,6 @@ func (s *Server) registerCertificateRoutes() {
 
 // ---- shared ----
 
-// certLevels names the skill levels in the request's language.
-func (s *Server) certLevels(r *http.Request) map[string]string {
-	out := map[string]string{}
-	levels, err := s.db.ListSkillLevels(r.Context())
-	if err != nil {
-		return out
-	}
-	for _, l := range levels {
-		out[l.Code] = l.NameZh
-		if regEnglish(r) && l.NameEn != "" {
-			out[l.Code] = l.NameEn
-		}
-	}
-	return out
-}
-
 // certScope is how far an actor reads certificates: its own scope, except that of the
 // administrators only the system administrator reads them (all of them); the security
 // administrator and the auditor reach none.
@@ -176,7 +160,7 @@ func (s *Server) certMine(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) certListOf(w http.ResponseWriter, r *http.Request, sc xiangpei.Scope, tmpl, title string) {
 	f := certFilterOf(r)
-	levels := s.certLevels(r)
+	levels := s.levelNames(r)
 	if wantsXLSX(r) {
 		s.certListXLSX(w, r, sc, f, levels)
 		return
@@ -253,7 +237,7 @@ func (s *Server) certShowPage(r *http.Request, reason string) *formPage {
 		if err != nil {
 			return nil, err
 		}
-		d := certShowData{C: c, Line: certLineOf(c, s.certLevels(r)), MayRevoke: certMayRevoke(actorOf(r), c), Reason: reason,
+		d := certShowData{C: c, Line: certLineOf(c, s.levelNames(r)), MayRevoke: certMayRevoke(actorOf(r), c), Reason: reason,
 			VerifyURL: s.verifyURL(r, c.Number)}
 		return s.page(r, s.msg.T(stateOf(r).lang, "cert.show_title", c.Number), d), nil
 	}}
@@ -374,7 +358,7 @@ func (s *Server) certPrint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := certPrintData{C: c, Line: certLineOf(c, s.certLevels(r)), TitleKey: "cert.kind_title." + string(c.Kind),
+	d := certPrintData{C: c, Line: certLineOf(c, s.levelNames(r)), TitleKey: "cert.kind_title." + string(c.Kind),
 		VerifyURL: s.verifyURL(r, c.Number), QR: template.URL(certPath(c.ID) + "/qr.png"), Download: r.URL.Query().Get("download") == "1"}
 	if d.Download {
 		png, err := s.certQRImage(r, c.Number)
@@ -476,7 +460,7 @@ func (s *Server) verifyAnswer(w http.ResponseWriter, r *http.Request, number, na
 	st := stateOf(r)
 	if err == nil {
 		d.Verdict, d.TitleKey = &v, "cert.kind_title."+string(v.Kind)
-		d.LevelName = orCode(s.certLevels(r), v.Level, v.Level)
+		d.LevelName = orCode(s.levelNames(r), v.Level, v.Level)
 		if st.api {
 			writeJSON(w, http.StatusOK, map[string]any{"verdict": verdictJSON(v, d.LevelName)})
 			return

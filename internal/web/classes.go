@@ -337,7 +337,7 @@ type classNames struct {
 // when orgID is not 0.
 func (s *Server) classNamesFor(r *http.Request, orgID int64) *classNames {
 	ctx := r.Context()
-	n := &classNames{s: s, r: r, en: regEnglish(r), occ: map[string]string{}, levels: map[string]string{},
+	n := &classNames{s: s, r: r, en: regEnglish(r), occ: map[string]string{}, levels: s.levelNames(r),
 		actions: map[string]string{}, sectors: map[string]string{}, groups: map[string]string{},
 		venues: map[int64]string{}, teachers: map[int64]string{}}
 	pick := func(zh, en string) string {
@@ -345,11 +345,6 @@ func (s *Server) classNamesFor(r *http.Request, orgID int64) *classNames {
 			return en
 		}
 		return zh
-	}
-	if levels, err := s.db.ListSkillLevels(ctx); err == nil {
-		for _, l := range levels {
-			n.levels[l.Code] = pick(l.NameZh, l.NameEn)
-		}
 	}
 	if acts, err := s.db.ListSpecialActions(ctx, 0); err == nil {
 		for _, x := range acts {

@@ -105,17 +105,7 @@ type compNames struct {
 }
 
 func (s *Server) compNamesFor(r *http.Request, p *Page) *compNames {
-	n := &compNames{p: p, places: s.places(r), levels: map[string]string{}}
-	if levels, err := s.db.ListSkillLevels(r.Context()); err == nil {
-		en := regEnglish(r)
-		for _, l := range levels {
-			n.levels[l.Code] = l.NameZh
-			if en && l.NameEn != "" {
-				n.levels[l.Code] = l.NameEn
-			}
-		}
-	}
-	return n
+	return &compNames{p: p, places: s.places(r), levels: s.levelNames(r)}
 }
 
 // Region names a region code.

@@ -162,7 +162,7 @@ func (s *Server) bodyShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := stateOf(r).lang
-	levels := s.certLevels(r)
+	levels := s.levelNames(r)
 	rate := func(passes, sat int) float64 {
 		if sat == 0 {
 			return -1

@@ -44,3 +44,21 @@ func (p places) name(code string) string {
 	}
 	return code
 }
+
+// levelNames names the skill levels in the request's language, for every page that shows a
+// level by its code. A failure leaves the codes to show themselves.
+func (s *Server) levelNames(r *http.Request) map[string]string {
+	out := map[string]string{}
+	levels, err := s.db.ListSkillLevels(r.Context())
+	if err != nil {
+		return out
+	}
+	en := regEnglish(r)
+	for _, l := range levels {
+		out[l.Code] = l.NameZh
+		if en && l.NameEn != "" {
+			out[l.Code] = l.NameEn
+		}
+	}
+	return out
+}

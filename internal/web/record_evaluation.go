@@ -19,7 +19,7 @@ type recordEvaluation struct {
 
 func (s *Server) recordEvaluation(r *http.Request, personID int64) (recordEvaluation, error) {
 	ctx, sc := r.Context(), actorOf(r).Scope()
-	d := recordEvaluation{LevelName: s.certLevels(r)}
+	d := recordEvaluation{LevelName: s.levelNames(r)}
 	var err error
 	if d.Certificates, err = s.db.CertificatesOf(ctx, sc, personID); err != nil {
 		return d, err
