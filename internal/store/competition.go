@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -300,16 +299,6 @@ func (tx *Tx) MoveCompetition(s xiangpei.Scope, id, version int64, action xiangp
 		return c, err
 	}
 	return tx.Competition(s, id)
-}
-
-// regionName is the name of a region in the reference data ("株洲市"), or "" when unknown.
-func (tx *Tx) regionName(code string) (string, error) {
-	var name string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT name FROM regions WHERE code = $1`, code).Scan(&name)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	return name, err
 }
 
 // checkTeamName checks a team's name: 2 to 50 characters.

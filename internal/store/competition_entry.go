@@ -554,8 +554,10 @@ func (tx *Tx) publishResults(c xiangpei.Competition) (PublishSummary, error) {
 	if unscored > 0 {
 		return sum, xiangpei.Errorf(xiangpei.Conflict, "competition.unscored", "%v accepted registrations have no score yet.", unscored)
 	}
-	regionName, err := tx.regionName(c.Region)
-	if err != nil {
+	var regionName string // "" when the region is not in the reference data: the title is then unnamed
+	if reg, err := region(tx.ctx, tx.tx, c.Region); err == nil {
+		regionName = reg.Name
+	} else if !xiangpei.IsKind(err, xiangpei.NotFound) {
 		return sum, err
 	}
 	now := tx.Now.Truncate(time.Microsecond)
