@@ -726,18 +726,6 @@ func (tx *Tx) takePlace(p xiangpei.Plan) error {
 	return nil
 }
 
-// lastCompletedClass is the latest class of the occupation a person completed, 0 if none.
-func (tx *Tx) lastCompletedClass(personID int64, occupation string) (int64, error) {
-	var id int64
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT cl.id FROM trainees t JOIN classes cl ON cl.id = t.class_id
-		WHERE t.person_id = $1 AND t.status = 'completed' AND cl.occupation_code = $2 ORDER BY cl.last_session DESC, cl.id DESC LIMIT 1`,
-		personID, occupation).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, err
-}
-
 func errSignedUp() error {
 	return xiangpei.Errorf(xiangpei.Conflict, "assess.already_candidate", "This person is already a candidate of this assessment.")
 }
@@ -760,7 +748,7 @@ func (tx *Tx) insertCandidate(p xiangpei.Plan, person xiangpei.Person, source xi
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return CandidateRow{}, err
 	}
-	class, err := tx.lastCompletedClass(person.ID, p.OccupationCode)
+	_, class, err := tx.lastCompletedTraining(person.ID, p.OccupationCode)
 	if err != nil {
 		return CandidateRow{}, err
 	}

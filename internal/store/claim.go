@@ -264,16 +264,13 @@ func (tx *Tx) CreatePersonClaim(personID, certificateID int64) (xiangpei.Claim, 
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}
-	var traineeID, classID int64
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT r.id, r.class_id FROM trainees r JOIN classes c ON c.id = r.class_id
-		WHERE r.person_id = $1 AND r.occupation_code = $2 AND r.status = 'completed' AND c.status = 'closed'
-		ORDER BY c.last_session DESC, r.id DESC LIMIT 1`, personID, cert.OccupationCode).Scan(&traineeID, &classID)
-	if err == sql.ErrNoRows {
-		return xiangpei.Claim{}, xiangpei.Errorf(xiangpei.Conflict, "claim.no_training",
-			"No completed training of this certificate's occupation is on record: a subsidy is claimed for training.")
-	}
+	traineeID, classID, err := tx.lastCompletedTraining(personID, cert.OccupationCode)
 	if err != nil {
 		return xiangpei.Claim{}, err
+	}
+	if traineeID == 0 {
+		return xiangpei.Claim{}, xiangpei.Errorf(xiangpei.Conflict, "claim.no_training",
+			"No completed training of this certificate's occupation is on record: a subsidy is claimed for training.")
 	}
 	if err := tx.refuse(xiangpei.Errorf(xiangpei.Conflict, "claim.covered", "A claim already covers this training or certificate."),
 		`SELECT 1 FROM claim_lines WHERE (trainee_id = $1 OR certificate_id = $2) AND status NOT IN ('withdrawn','rejected','returned')`,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -329,4 +330,17 @@ func (db *DB) PersonTraining(ctx context.Context, s xiangpei.Scope, personID int
 		l.RatingOpen = ratingAllowed(c, xiangpei.Trainee{Status: l.Status}, now) == nil
 	}
 	return lines, nil
+}
+
+// lastCompletedTraining finds a person's latest completed training of an occupation (a trainee
+// is completed only when the class has closed): its roster row and class, zeros when there is
+// none. Assessments take the class's teachers from it; a person's claim claims for it.
+func (tx *Tx) lastCompletedTraining(personID int64, occupation string) (traineeID, classID int64, err error) {
+	err = tx.tx.QueryRowContext(tx.ctx, `SELECT t.id, t.class_id FROM trainees t JOIN classes cl ON cl.id = t.class_id
+		WHERE t.person_id = $1 AND t.status = 'completed' AND cl.occupation_code = $2 ORDER BY cl.last_session DESC, t.id DESC LIMIT 1`,
+		personID, occupation).Scan(&traineeID, &classID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	return traineeID, classID, err
 }
