@@ -114,6 +114,21 @@ type CitySanction struct {
 	From, To  string
 }
 
+// CityPersonSanction is a person's blacklisting (person_sanctions).
+type CityPersonSanction struct {
+	ID, PersonID int64
+	From, To     string
+}
+
+// CityPriorSubsidy is a subsidy the previous system paid (prior_subsidies).
+type CityPriorSubsidy struct {
+	ID, PersonID      int64
+	Occupation, Level string
+	Year              int
+	PaidOn            string
+	AmountFen         int64
+}
+
 // CityYear is a generated city-year.
 type CityYear struct {
 	Seed       int64
@@ -131,6 +146,10 @@ type CityYear struct {
 	Teachers   []CityTeacher
 	Sanctions  []CitySanction
 	Insurance  []CityInsurance
+	// PersonSanctions and PriorSubsidies are the persons' blacklistings and the subsidies the
+	// previous system paid.
+	PersonSanctions []CityPersonSanction
+	PriorSubsidies  []CityPriorSubsidy
 	// Planted counts the lines each audit code must find; PlantedLines names each planted
 	// line's codes. Every other line has no problem.
 	Planted      map[string]int
@@ -157,8 +176,23 @@ var Plantable = []string{
 	xiangpei.CheckOverCapacity, xiangpei.CheckSharedPhone, xiangpei.CheckOwnStaff, xiangpei.CheckDigest,
 	xiangpei.AnomalyOutsideWindow, xiangpei.AnomalyOutsideGeofence, xiangpei.AnomalySharedDevice, xiangpei.AnomalyCopiedTimes,
 	xiangpei.CheckAlreadySubsidised, xiangpei.CheckTraineeOverlap, xiangpei.CheckTeacherOverlap, xiangpei.AnomalyImpossibleTravel,
-	xiangpei.CheckEmployedElsewhere,
+	xiangpei.CheckEmployedElsewhere, xiangpei.CheckYearlyCount,
 }
+
+// Second plants of codes already in Plantable, from the newer data sources: a trainee
+// blacklisted during the class (sanctioned) and a subsidy the previous system paid for the same
+// occupation and level (already_subsidised).
+const (
+	plantPersonBlacklist = "person_blacklist"
+	plantPriorSubsidy    = "prior_subsidy"
+)
+
+// plants is the order the plants are made in; two of them take a second class.
+var plants = append(append([]string{}, Plantable...), plantPersonBlacklist, plantPriorSubsidy)
+
+// PriorOccupation is the occupation of the prior subsidies planted for over_yearly_count
+// (another occupation than the classes', so that already_subsidised stays silent).
+const PriorOccupation = "4-01-02-01"
 
 // NewCityYear builds the city-year of a seed and scale for year (classes from March to
 // November, claims created on 1 December). Each code of Plantable is planted
@@ -169,7 +203,7 @@ func NewCityYear(seed int64, sc CityScale, year int) *CityYear {
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5851f42d4c957f2d))
 	reps := 1 + sc.Lines/15000
-	nClasses := max(len(Plantable)*reps+1, (sc.Lines+sc.PerClass-1)/sc.PerClass)
+	nClasses := max((len(plants)+4)*reps+1, (sc.Lines+sc.PerClass-1)/sc.PerClass)
 	w := &CityYear{Seed: seed, Scale: sc, Year: year, Region: "430200",
 		Created: time.Date(year, 12, 1, 10, 0, 0, 0, china).UTC(), Planted: map[string]int{}, PlantedLines: map[int64][]string{}}
 	nOrgs := max(1, nClasses/50)
@@ -243,10 +277,30 @@ func NewCityYear(seed int64, sc CityScale, year int) *CityYear {
 	cert := func(tr *CityTrainee) *CityCert { return &w.Certs[int(tr.CertID-cid(7, 0))] }
 	early := map[int64]bool{} // certificates planted as issued before their class ended
 	for rep := 0; rep < reps; rep++ {
-		for _, code := range Plantable {
+		for _, code := range plants {
 			c := take()
 			t0 := &c.Trainees[0]
 			switch code {
+			case plantPersonBlacklist:
+				// the trainee blacklisted from before the class, open-ended
+				w.PersonSanctions = append(w.PersonSanctions, CityPersonSanction{ID: cid(21, len(w.PersonSanctions)),
+					PersonID: w.Persons[t0.Person].ID, From: c.Sessions[0].Starts.In(china).AddDate(0, -2, 0).Format(time.DateOnly)})
+				mark(t0.LineID, xiangpei.CheckSanctioned)
+			case plantPriorSubsidy:
+				// the previous system paid the same occupation and level the year before
+				w.PriorSubsidies = append(w.PriorSubsidies, CityPriorSubsidy{ID: cid(22, len(w.PriorSubsidies)),
+					PersonID: w.Persons[t0.Person].ID, Occupation: Occupation, Level: "5", Year: year - 1,
+					PaidOn: fmt.Sprintf("%d-06-30", year-1), AmountFen: amountFen})
+				mark(t0.LineID, xiangpei.CheckAlreadySubsidised)
+			case xiangpei.CheckYearlyCount:
+				// three subsidies of another occupation paid by the previous system this year,
+				// of rising levels, beside this line: four, one more than allowed
+				for i, level := range []string{"5", "4", "3"} {
+					w.PriorSubsidies = append(w.PriorSubsidies, CityPriorSubsidy{ID: cid(22, len(w.PriorSubsidies)),
+						PersonID: w.Persons[t0.Person].ID, Occupation: PriorOccupation, Level: level, Year: year,
+						PaidOn: fmt.Sprintf("%d-0%d-15", year, 1+i), AmountFen: amountFen})
+				}
+				mark(t0.LineID, code)
 			case xiangpei.CheckIDDigit:
 				p := &w.Persons[t0.Person]
 				last := p.IDNumber[17]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,16 +58,16 @@ var sqlChecks = []struct{ code, join, cond string }{
 	{xiangpei.CheckAlreadySubsidised, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.person_id = l.person_id AND o.claim_id <> l.claim_id
 		AND o.payable AND o.occupation_code = l.occupation_code AND o.status NOT IN ` + liveLine + `
 		AND (o.level = l.level OR (LENGTH(o.level) = 1 AND LENGTH(l.level) = 1 AND o.level < l.level))
-		AND (o.created_at < l.created_at OR (o.created_at = l.created_at AND o.id < l.id)))`},
+		AND (o.created_at < l.created_at OR (o.created_at = l.created_at AND o.id < l.id)))
+		OR EXISTS (SELECT 1 FROM prior_subsidies ps WHERE ps.person_id = l.person_id AND ps.occupation_code = l.occupation_code
+		AND (ps.level = l.level OR (LENGTH(ps.level) = 1 AND LENGTH(l.level) = 1 AND ps.level < l.level)))`},
 	{xiangpei.CheckYearlyCount, ` JOIN trainees t ON t.id = l.trainee_id`, `(SELECT COUNT(*) FROM claim_lines o JOIN trainees ot ON ot.id = o.trainee_id
-		WHERE o.person_id = l.person_id AND ot.year = t.year AND o.payable AND o.status NOT IN ` + liveLine + `) > $5`},
+		WHERE o.person_id = l.person_id AND ot.year = t.year AND o.payable AND o.status NOT IN ` + liveLine + `)
+		+ (SELECT COUNT(*) FROM prior_subsidies ps WHERE ps.person_id = l.person_id AND ps.year = t.year) > $5`},
 	{xiangpei.CheckTwiceInClaim, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.claim_id = l.claim_id AND o.person_id = l.person_id AND o.id <> l.id)`},
 	{xiangpei.CheckTraineeOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
 		JOIN trainees t2 ON t2.person_id = t.person_id AND t2.class_id <> t.class_id AND t2.status <> 'withdrawn'
 		JOIN class_sessions y ON y.class_id = t2.class_id AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
-	{xiangpei.CheckTeacherOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
-		JOIN class_sessions y ON y.teacher_id = x.teacher_id AND y.class_id <> x.class_id AND y.venue_id <> x.venue_id
-		AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
 	{xiangpei.CheckBelowThreshold, auditClass, `t.attended_minutes * 100 < $5 * (c.theory_hours + c.practice_hours) * 60`},
 	{xiangpei.CheckCertMissing, ``, `l.certificate_id IS NULL`},
 	{xiangpei.CheckCertMismatch, ` JOIN certificates ce ON ce.id = l.certificate_id`, `(ce.occupation_code <> l.occupation_code
@@ -74,10 +75,6 @@ var sqlChecks = []struct{ code, join, cond string }{
 	{xiangpei.CheckCertUnknown, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.source = 'assessment' AND ce.source_id <> 0
 		AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.id = ce.source_id AND d.person_id = ce.person_id)`},
 	{xiangpei.CheckCertRevoked, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.status = 'revoked'`},
-	{xiangpei.CheckOutsideScope, auditClass, `NOT EXISTS (SELECT 1 FROM org_scopes s WHERE s.org_id = c.org_id
-		AND s.occupation_code = c.occupation_code AND s.level = c.level)`},
-	{xiangpei.CheckClassFiling, auditClass, `(c.late OR c.filed_at IS NULL OR c.status NOT IN ('approved','in_progress','closed'))`},
-	{xiangpei.CheckOverCapacity, auditClass, `(SELECT COUNT(*) FROM trainees r WHERE r.class_id = c.id AND r.status <> 'withdrawn') > c.capacity`},
 	{xiangpei.CheckSharedPhone, ` JOIN persons p ON p.id = l.person_id`, `p.phone <> '' AND EXISTS (SELECT 1 FROM claim_lines o
 		JOIN persons q ON q.id = o.person_id WHERE o.claim_id = l.claim_id AND o.person_id <> l.person_id AND q.phone = p.phone)`},
 	{xiangpei.CheckOwnStaff, auditClass + ` JOIN persons p ON p.id = l.person_id`, `EXISTS (SELECT 1 FROM teachers te
@@ -87,13 +84,10 @@ var sqlChecks = []struct{ code, join, cond string }{
 // sqlDetail is the detail value each SQL check returns.
 var sqlDetail = map[string]string{
 	xiangpei.CheckTraineeOverlap: `CAST(t2.class_id AS TEXT)`,
-	xiangpei.CheckTeacherOverlap: `CAST(y.class_id AS TEXT)`,
 	xiangpei.CheckBelowThreshold: `CAST(t.attended_minutes AS TEXT)`,
 	xiangpei.CheckCertMismatch:   `ce.occupation_code || ' ' || ce.level`,
 	xiangpei.CheckCertUnknown:    `ce.number`,
 	xiangpei.CheckCertRevoked:    `ce.number`,
-	xiangpei.CheckOutsideScope:   `c.occupation_code || ' ' || c.level`,
-	xiangpei.CheckOverCapacity:   `CAST(c.capacity AS TEXT)`,
 	xiangpei.CheckSharedPhone:    `p.phone`,
 	xiangpei.CheckOwnStaff:       `CAST(c.org_id AS TEXT)`,
 }
@@ -126,6 +120,7 @@ type auditor struct {
 	rules xiangpei.Rules
 	out   []xiangpei.AuditFinding
 	lines map[int64]int64 // line → claim, every line of the selection
+	info  map[int64]lineInfo
 	// noData lists the checks that had no data to look at
 	noData []string
 }
@@ -135,33 +130,48 @@ func (a *auditor) add(line, claim int64, code, detail string) {
 	a.out = append(a.out, xiangpei.AuditFinding{LineID: line, ClaimID: claim, Code: code, Severity: c.Severity, Detail: detail})
 }
 
-// steps lists the checks as steps of a run, each with the codes it covers.
-func (a *auditor) steps() []func() error {
-	steps := []func() error{a.lineFacts}
+// lineInfo is what the later steps need of each line of the selection: its claim, its roster
+// row's class (0 without one) and its person.
+type lineInfo struct{ claim, class, person int64 }
+
+// auditStep is one step of a run: a name (for the benchmark's timings) and its work.
+type auditStep struct {
+	name string
+	run  func() error
+}
+
+// steps lists the checks as steps of a run; the line facts come first (the later steps use the
+// lines' classes and persons).
+func (a *auditor) steps() []auditStep {
+	steps := []auditStep{{"line facts (id, age, digest)", a.lineFacts}}
 	for i := range sqlChecks {
-		steps = append(steps, func() error { return a.sqlCheck(i) })
+		steps = append(steps, auditStep{sqlChecks[i].code, func() error { return a.sqlCheck(i) }})
 	}
-	return append(steps, a.certTiming, a.sanctioned, a.employedElsewhere, a.evaluation, a.attendance, a.nameRegistry)
+	return append(steps, auditStep{"class facts (scope, filing, capacity)", a.classFacts}, auditStep{"teacher_two_places", a.teacherOverlap},
+		auditStep{"cert_timing", a.certTiming}, auditStep{"sanctioned", a.sanctioned}, auditStep{"employed_elsewhere", a.employedElsewhere},
+		auditStep{"evaluation_signal", a.evaluation}, auditStep{"attendance anomalies", a.attendance}, auditStep{"name_registry", a.nameRegistry})
 }
 
 // lineFacts: one query over the selection's lines for identity (check digit, age) and
 // integrity (digest), and the list of lines the run covers.
 func (a *auditor) lineFacts() error {
 	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, l.person_id, p.id_number, l.amount_fen, l.rule_id, l.trace, l.digest,
-		c.first_session`+auditFrom+` JOIN persons p ON p.id = l.person_id LEFT JOIN trainees t ON t.id = l.trainee_id
+		c.first_session, c.id`+auditFrom+` JOIN persons p ON p.id = l.person_id LEFT JOIN trainees t ON t.id = l.trainee_id
 		LEFT JOIN classes c ON c.id = t.class_id WHERE`+auditWhere+` ORDER BY l.id`, a.sel.args()...)
 	if err != nil {
 		return err
 	}
-	a.lines = map[int64]int64{}
+	a.lines, a.info = map[int64]int64{}, map[int64]lineInfo{}
 	_, err = collect(rows, func(r scanner) (int, error) {
 		var line, claim, person, amount, rule int64
 		var id, trace, digest string
 		var start sql.NullTime
-		if err := r.Scan(&line, &claim, &person, &id, &amount, &rule, &trace, &digest, &start); err != nil {
+		var class sql.NullInt64
+		if err := r.Scan(&line, &claim, &person, &id, &amount, &rule, &trace, &digest, &start, &class); err != nil {
 			return 0, err
 		}
 		a.lines[line] = claim
+		a.info[line] = lineInfo{claim, class.Int64, person}
 		if !xiangpei.IDDigitOK(xiangpei.IDNumber(id)) {
 			a.add(line, claim, xiangpei.CheckIDDigit, detailJSON("id", xiangpei.IDNumber(id).Masked()))
 		}
@@ -210,6 +220,115 @@ func (a *auditor) sqlCheck(i int) error {
 	return err
 }
 
+// classLines lists the lines of each class of the selection (lines with a roster row), by id.
+func (a *auditor) classLines() map[int64][]int64 {
+	out := map[int64][]int64{}
+	for line, x := range a.info {
+		if x.class != 0 {
+			out[x.class] = append(out[x.class], line)
+		}
+	}
+	for _, ls := range out {
+		slices.Sort(ls)
+	}
+	return out
+}
+
+// auditClasses selects the classes of the selection's lines.
+const auditClasses = `SELECT t.class_id` + auditFrom + ` JOIN trainees t ON t.id = l.trainee_id WHERE` + auditWhere
+
+// classFacts: the checks of a line's class, one query over the selection's classes (not over
+// its lines), each class found a finding of every line of the class —
+// outside_scope: no approved scope of the class's institution for its occupation and level;
+// class_filing: filed late, never filed, or not approved;
+// over_capacity: more roster rows not withdrawn than the class's capacity.
+func (a *auditor) classFacts() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT c.id, c.occupation_code || ' ' || c.level, c.capacity,
+		CASE WHEN EXISTS (SELECT 1 FROM org_scopes s WHERE s.org_id = c.org_id AND s.occupation_code = c.occupation_code
+			AND s.level = c.level) THEN 0 ELSE 1 END,
+		CASE WHEN c.late OR c.filed_at IS NULL OR c.status NOT IN ('approved','in_progress','closed') THEN 1 ELSE 0 END,
+		(SELECT COUNT(*) FROM trainees r WHERE r.class_id = c.id AND r.status <> 'withdrawn')
+		FROM classes c WHERE c.id IN (`+auditClasses+`)`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	lines := a.classLines()
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var class int64
+		var level string
+		var capacity, noScope, filing, roster int
+		if err := r.Scan(&class, &level, &capacity, &noScope, &filing, &roster); err != nil {
+			return 0, err
+		}
+		for _, l := range lines[class] {
+			if noScope == 1 {
+				a.add(l, a.lines[l], xiangpei.CheckOutsideScope, detailJSON("value", level))
+			}
+			if filing == 1 {
+				a.add(l, a.lines[l], xiangpei.CheckClassFiling, detailJSON())
+			}
+			if roster > capacity {
+				a.add(l, a.lines[l], xiangpei.CheckOverCapacity, detailJSON("value", strconv.Itoa(capacity)))
+			}
+		}
+		return 0, nil
+	})
+	return err
+}
+
+// teacherOverlap (teacher_two_places): a session of the line's class and a session of another
+// class with the same teacher at another venue overlap in time. The sessions of the teachers of
+// the selection's classes are read once (one query, by the (teacher, start) index) and swept in
+// start order per teacher, so the cost is the number of those sessions, not a self-join.
+func (a *auditor) teacherOverlap() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT y.class_id, y.teacher_id, y.venue_id, y.starts_at, y.ends_at FROM class_sessions y
+		WHERE y.teacher_id IN (SELECT x.teacher_id FROM class_sessions x WHERE x.class_id IN (`+auditClasses+`))`, a.sel.args()...)
+	if err != nil {
+		return err
+	}
+	type sess struct {
+		class, venue int64
+		starts, ends time.Time
+	}
+	byTeacher := map[int64][]sess{}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var x sess
+		var teacher, venue sql.NullInt64
+		if err := r.Scan(&x.class, &teacher, &venue, &x.starts, &x.ends); err != nil {
+			return 0, err
+		}
+		if teacher.Valid && venue.Valid { // NULLs never match in the rule's comparisons
+			x.venue = venue.Int64
+			byTeacher[teacher.Int64] = append(byTeacher[teacher.Int64], x)
+		}
+		return 0, nil
+	}); err != nil {
+		return err
+	}
+	lines := a.classLines()
+	type pair struct{ class, other int64 }
+	pairs := map[pair]bool{}
+	for _, ss := range byTeacher {
+		slices.SortFunc(ss, func(p, q sess) int { return p.starts.Compare(q.starts) })
+		for i, x := range ss {
+			for _, y := range ss[i+1:] {
+				if !y.starts.Before(x.ends) {
+					break
+				}
+				if y.class != x.class && y.venue != x.venue && y.ends.After(x.starts) && x.ends.After(y.starts) {
+					pairs[pair{x.class, y.class}], pairs[pair{y.class, x.class}] = true, true
+				}
+			}
+		}
+	}
+	for p := range pairs {
+		for _, l := range lines[p.class] {
+			a.add(l, a.lines[l], xiangpei.CheckTeacherOverlap, detailJSON("value", strconv.FormatInt(p.other, 10)))
+		}
+	}
+	return nil
+}
+
 // certTiming: issued before the class's last day, or more than CertificateDays after it.
 func (a *auditor) certTiming() error {
 	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, ce.issued_on, c.last_session`+auditFrom+auditClass+`
@@ -234,24 +353,28 @@ func (a *auditor) certTiming() error {
 	return err
 }
 
-// sanctioned: a suspension or blacklisting of the class's institution in force on any day of
-// the class.
+// sanctioned: a suspension or blacklisting of the class's institution (sanctions), or a
+// blacklisting of the line's trainee (person_sanctions), in force on any day of the class; the
+// detail says whose ("institution" or "person").
 func (a *auditor) sanctioned() error {
-	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, c.first_session, c.last_session, sa.kind, sa.starts_on, sa.ends_on`+
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, c.first_session, c.last_session, 'institution', sa.kind, sa.starts_on, sa.ends_on`+
 		auditFrom+auditClass+` JOIN sanctions sa ON sa.org_id = c.org_id AND sa.kind IN ('suspend','blacklist','remove')
-		WHERE`+auditWhere+` ORDER BY l.id, sa.starts_on`, a.sel.args()...)
+		WHERE`+auditWhere+`
+		UNION ALL SELECT l.id, l.claim_id, c.first_session, c.last_session, 'person', ps.kind, ps.starts_on, ps.ends_on`+
+		auditFrom+auditClass+` JOIN person_sanctions ps ON ps.person_id = l.person_id AND ps.kind = 'blacklist'
+		WHERE`+auditWhere, a.sel.args()...)
 	if err != nil {
 		return err
 	}
 	_, err = collect(rows, func(r scanner) (int, error) {
 		var line, claim int64
 		var first, last time.Time
-		var kind, from, to string
-		if err := r.Scan(&line, &claim, &first, &last, &kind, &from, &to); err != nil {
+		var who, kind, from, to string
+		if err := r.Scan(&line, &claim, &first, &last, &who, &kind, &from, &to); err != nil {
 			return 0, err
 		}
 		if from <= xiangpei.ChinaDate(last) && (to == "" || to >= xiangpei.ChinaDate(first)) {
-			a.add(line, claim, xiangpei.CheckSanctioned, detailJSON("kind", kind, "from", from, "to", to))
+			a.add(line, claim, xiangpei.CheckSanctioned, detailJSON("who", who, "kind", kind, "from", from, "to", to))
 		}
 		return 0, nil
 	})
@@ -349,121 +472,312 @@ func (a *auditor) evaluation() error {
 	return nil
 }
 
-// attendance: the anomaly rules of anomaly.go over the events of every class of the selection,
-// gathered in three queries (events, sessions, the same trainees' events in other classes) and
-// judged class by class in memory; an anomaly concerning a line's trainee is a finding of the
-// line, with the anomaly's code.
+// attendance: the anomaly rules of anomaly.go (FindAnomalies, the single definition) judge the
+// classes of the selection whose events could hold an anomaly; an anomaly concerning a line's
+// trainee is a finding of the line, with the anomaly's code. Which classes could is decided
+// set-wise first, without reading the events into Go (attendanceCandidates): a class none of
+// whose sessions has an event outside its window, a placed event off its venue, a personal
+// device used by several people, a check-in second shared by several people, events at places
+// farther apart than the geofence, or trainees with events in another class, has none of the
+// five anomalies, so its events need not be read. TestClaimAuditAttendanceCandidates compares
+// this path with judging every class.
 func (a *auditor) attendance() error {
-	classes := `SELECT t.class_id` + auditFrom + ` JOIN trainees t ON t.id = l.trainee_id WHERE` + auditWhere
-	args := a.sel.args()
-	rows, err := a.q.QueryContext(a.ctx, `SELECT `+sessionCols+` FROM class_sessions x WHERE x.class_id IN (`+classes+`)`, args...)
+	sessions, err := a.selectionSessions()
+	if err != nil || len(sessions.byClass) == 0 {
+		return err
+	}
+	classes, err := a.attendanceCandidates(sessions)
 	if err != nil {
 		return err
+	}
+	return a.judgeAttendance(sessions, classes)
+}
+
+// auditSessions are the sessions of the selection's classes, the venues they name, and the
+// interval they span.
+type auditSessions struct {
+	byClass  map[int64]map[int64]xiangpei.Session
+	byID     map[int64]xiangpei.Session
+	venues   map[int64]xiangpei.Venue
+	from, to time.Time
+}
+
+func (a *auditor) selectionSessions() (auditSessions, error) {
+	s := auditSessions{byClass: map[int64]map[int64]xiangpei.Session{}, byID: map[int64]xiangpei.Session{}}
+	classes := auditClasses
+	rows, err := a.q.QueryContext(a.ctx, `SELECT `+sessionCols+` FROM class_sessions x WHERE x.class_id IN (`+classes+`)`, a.sel.args()...)
+	if err != nil {
+		return s, err
 	}
 	sessions, err := collect(rows, scanSession)
-	if err != nil || len(sessions) == 0 {
-		return err
-	}
-	facts := map[int64]*xiangpei.AttendanceFacts{}
-	var from, to time.Time
-	for _, x := range sessions {
-		f := facts[x.ClassID]
-		if f == nil {
-			f = &xiangpei.AttendanceFacts{ClassID: x.ClassID, Sessions: map[int64]xiangpei.Session{}}
-			facts[x.ClassID] = f
-		}
-		f.Sessions[x.ID] = x
-		if from.IsZero() || x.Starts.Before(from) {
-			from = x.Starts
-		}
-		if x.Ends.After(to) {
-			to = x.Ends
-		}
-	}
-	rows, err = a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+` FROM attendance_events e WHERE e.class_id IN (`+classes+`)`, args...)
 	if err != nil {
-		return err
-	}
-	events, err := collect(rows, func(r scanner) (xiangpei.Event, error) { return scanReportEvent(r) })
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		if f := facts[e.ClassID]; f != nil {
-			f.Events = append(f.Events, e)
-		}
-	}
-	// the same trainees' events in other classes around the selection's sessions
-	rows, err = a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+`, `+sessionCols+`, r1.class_id
-		FROM trainees r1 JOIN trainees r2 ON r2.person_id = r1.person_id AND r2.class_id <> r1.class_id
-		JOIN attendance_events e ON e.class_id = r2.class_id AND e.person_id = r2.person_id
-		JOIN class_sessions x ON x.id = e.session_id
-		WHERE r1.class_id IN (`+classes+`) AND e.at >= $5 AND e.at <= $6`, append(args, from.Add(-24*time.Hour), to.Add(24*time.Hour))...)
-	if err != nil {
-		return err
+		return s, err
 	}
 	venueIDs := map[int64]bool{}
+	for _, x := range sessions {
+		m := s.byClass[x.ClassID]
+		if m == nil {
+			m = map[int64]xiangpei.Session{}
+			s.byClass[x.ClassID] = m
+		}
+		m[x.ID], s.byID[x.ID] = x, x
+		venueIDs[x.VenueID] = true
+		if s.from.IsZero() || x.Starts.Before(s.from) {
+			s.from = x.Starts
+		}
+		if x.Ends.After(s.to) {
+			s.to = x.Ends
+		}
+	}
+	s.venues, err = venuesOf(a.ctx, a.q, venueIDs)
+	return s, err
+}
+
+// dbTime reads a time an aggregate returns: a time on PostgreSQL, the stored text on SQLite.
+func dbTime(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), true
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00",
+			"2006-01-02 15:04:05.999999999"} {
+			if x, err := time.Parse(layout, t); err == nil {
+				return x.UTC(), true
+			}
+		}
+	case []byte:
+		return dbTime(string(t))
+	}
+	return time.Time{}, false
+}
+
+// spanMetres bounds from above the distance between any two points of a latitude/longitude box:
+// the north–south side plus the widest east–west side (any two points are joined by a parallel
+// and a meridian inside the box).
+func spanMetres(minLat, maxLat, minLng, maxLng float64) float64 {
+	widest := minLat
+	switch {
+	case minLat <= 0 && maxLat >= 0:
+		widest = 0
+	case minLat > 0:
+		widest = minLat
+	default:
+		widest = maxLat
+	}
+	return xiangpei.DistanceMetres(minLat, minLng, maxLat, minLng) + xiangpei.DistanceMetres(widest, minLng, widest, maxLng)
+}
+
+// attendanceCandidates lists, sorted, the classes of the selection whose events could hold an
+// anomaly (see attendance). Four aggregate queries over the selection's events; each class left
+// out provably has no anomaly under the rules of anomaly.go.
+func (a *auditor) attendanceCandidates(s auditSessions) ([]int64, error) {
+	classes := auditClasses
+	args := a.sel.args()
+	cand := map[int64]bool{}
+	// per session: the first and last event (window), the box of the reported places (geofence,
+	// travel within the class), whether some event has no place (it is at the venue)
+	rows, err := a.q.QueryContext(a.ctx, `SELECT e.class_id, e.session_id, MIN(e.at), MAX(e.at), COUNT(e.lat), MIN(e.lat), MAX(e.lat),
+		MIN(e.lng), MAX(e.lng), COUNT(*) - COUNT(CASE WHEN e.lat IS NOT NULL AND e.lng IS NOT NULL THEN 1 END)
+		FROM attendance_events e WHERE e.class_id IN (`+classes+`) GROUP BY e.class_id, e.session_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type box struct {
+		minLat, maxLat, minLng, maxLng float64
+		set                            bool
+	}
+	places := map[int64]*box{}
+	widen := func(class int64, lat1, lat2, lng1, lng2 float64) {
+		b := places[class]
+		if b == nil {
+			places[class] = &box{lat1, lat2, lng1, lng2, true}
+			return
+		}
+		b.minLat, b.maxLat, b.minLng, b.maxLng = min(b.minLat, lat1), max(b.maxLat, lat2), min(b.minLng, lng1), max(b.maxLng, lng2)
+	}
+	geofence := float64(a.rules.GeofenceMetres) - 1 // a metre's margin for rounding
 	_, err = collect(rows, func(r scanner) (int, error) {
-		var x xiangpei.Session
-		var home int64
-		e, err := scanReportEvent(r, &x.ID, &x.ClassID, &x.Seq, &x.Starts, &x.Ends, &x.Kind, &x.VenueID, &x.TeacherID, &x.MakeUp, &home)
-		if err != nil {
+		var class, session int64
+		var first, last any
+		var placed, unplaced int64
+		var minLat, maxLat, minLng, maxLng sql.NullFloat64
+		if err := r.Scan(&class, &session, &first, &last, &placed, &minLat, &maxLat, &minLng, &maxLng, &unplaced); err != nil {
 			return 0, err
 		}
-		x.Starts, x.Ends = x.Starts.UTC(), x.Ends.UTC()
-		if f := facts[home]; f != nil {
-			f.Sessions[x.ID] = x
-			f.Others = append(f.Others, e)
+		x, ok := s.byClass[class][session]
+		if !ok {
+			cand[class] = true // an event of another class's session: judge it the plain way
+			return 0, nil
+		}
+		t1, ok1 := dbTime(first)
+		t2, ok2 := dbTime(last)
+		if !ok1 || !ok2 || t1.Before(x.Starts.Add(-xiangpei.WindowGrace)) || t2.After(x.Ends.Add(xiangpei.WindowGrace)) {
+			cand[class] = true
+		}
+		v, ok := s.venues[x.VenueID]
+		if !ok {
+			cand[class] = true
+			return 0, nil
+		}
+		if placed > 0 {
+			if !minLat.Valid || !maxLat.Valid || !minLng.Valid || !maxLng.Valid {
+				cand[class] = true
+				return 0, nil
+			}
+			for _, lat := range []float64{minLat.Float64, maxLat.Float64} {
+				for _, lng := range []float64{minLng.Float64, maxLng.Float64} {
+					if !(xiangpei.DistanceMetres(lat, lng, v.Lat, v.Lng) <= geofence) {
+						cand[class] = true
+					}
+				}
+			}
+			widen(class, minLat.Float64, maxLat.Float64, minLng.Float64, maxLng.Float64)
+		}
+		if unplaced > 0 || placed > 0 {
+			widen(class, v.Lat, v.Lat, v.Lng, v.Lng)
 		}
 		return 0, nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, f := range facts {
-		for _, x := range f.Sessions {
-			venueIDs[x.VenueID] = true
+	for class, b := range places {
+		if !(spanMetres(b.minLat, b.maxLat, b.minLng, b.maxLng) <= geofence) {
+			cand[class] = true
 		}
 	}
-	venues, err := venuesOf(a.ctx, a.q, venueIDs)
-	if err != nil {
-		return err
+	// a personal device used by more people than allowed; the very same check-in second of
+	// enough people; trainees with events in another class around the selection's sessions
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT DISTINCT e.class_id FROM attendance_events e WHERE e.class_id IN (` + classes + `) AND NOT e.terminal AND e.device <> ''
+			GROUP BY e.class_id, e.device HAVING COUNT(DISTINCT e.person_id) > $5`, append(slices.Clone(args), a.rules.DeviceShareLimit)},
+		{`SELECT DISTINCT e.class_id FROM attendance_events e WHERE e.class_id IN (` + classes + `) AND e.kind = 'in'
+			GROUP BY e.class_id, e.session_id, SUBSTR(CAST(e.at AS TEXT), 1, 19) HAVING COUNT(DISTINCT e.person_id) >= $5`,
+			append(slices.Clone(args), max(a.rules.CopiedTimeMinPeople, 2))},
+		{`SELECT DISTINCT r1.class_id FROM trainees r1 JOIN trainees r2 ON r2.person_id = r1.person_id AND r2.class_id <> r1.class_id
+			WHERE r1.class_id IN (` + classes + `) AND EXISTS (SELECT 1 FROM attendance_events e WHERE e.class_id = r2.class_id
+			AND e.person_id = r2.person_id AND e.at >= $5 AND e.at <= $6)`,
+			append(slices.Clone(args), s.from.Add(-24*time.Hour), s.to.Add(24*time.Hour))},
+	} {
+		rows, err := a.q.QueryContext(a.ctx, q.sql, q.args...)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := collect(rows, func(r scanner) (int, error) {
+			var class int64
+			err := r.Scan(&class)
+			cand[class] = true
+			return 0, err
+		}); err != nil {
+			return nil, err
+		}
 	}
-	// lines by (class, person)
-	rows, err = a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, t.class_id, l.person_id`+auditFrom+` JOIN trainees t ON t.id = l.trainee_id
-		WHERE`+auditWhere, args...)
-	if err != nil {
-		return err
+	out := make([]int64, 0, len(cand))
+	for c := range cand {
+		if _, ok := s.byClass[c]; ok {
+			out = append(out, c)
+		}
 	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// judgeAttendance reads the events of the given classes of the selection (and their trainees'
+// events in other classes around the selection's sessions), in chunks of classes, and applies
+// FindAnomalies class by class.
+func (a *auditor) judgeAttendance(s auditSessions, classes []int64) error {
 	type cp struct{ class, person int64 }
 	lineOf := map[cp][2]int64{}
-	if _, err = collect(rows, func(r scanner) (int, error) {
-		var line, claim, class, person int64
-		err := r.Scan(&line, &claim, &class, &person)
-		lineOf[cp{class, person}] = [2]int64{line, claim}
-		return 0, err
-	}); err != nil {
-		return err
-	}
-	ids := make([]int64, 0, len(facts))
-	for id := range facts {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		f := facts[id]
-		if len(f.Events) == 0 {
-			continue
+	for line, x := range a.info {
+		if x.class != 0 {
+			lineOf[cp{x.class, x.person}] = [2]int64{line, x.claim}
 		}
-		f.Venues = venues
-		for _, an := range xiangpei.FindAnomalies(*f, a.rules) {
-			for _, p := range an.PersonIDs {
-				if l, ok := lineOf[cp{id, p}]; ok {
-					a.add(l[0], l[1], an.Code, detailJSON("session", an.SessionID, "reason", an.Text))
+	}
+	var found []xiangpei.AuditFinding
+	for _, chunk := range inChunks(classes, int64(0)) {
+		facts := map[int64]*xiangpei.AttendanceFacts{}
+		for _, c := range chunk {
+			id := c.(int64)
+			if id == 0 {
+				continue
+			}
+			f := &xiangpei.AttendanceFacts{ClassID: id, Sessions: map[int64]xiangpei.Session{}, Venues: s.venues}
+			for sid, x := range s.byClass[id] {
+				f.Sessions[sid] = x
+			}
+			facts[id] = f
+		}
+		rows, err := a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+` FROM attendance_events e WHERE e.class_id IN (`+inList1+`)`, chunk...)
+		if err != nil {
+			return err
+		}
+		if _, err := collect(rows, func(r scanner) (int, error) {
+			e, err := scanReportEvent(r)
+			if f := facts[e.ClassID]; f != nil {
+				f.Events = append(f.Events, e)
+			}
+			return 0, err
+		}); err != nil {
+			return err
+		}
+		rows, err = a.q.QueryContext(a.ctx, `SELECT `+reportEventCols+`, `+sessionCols+`, r1.class_id
+			FROM trainees r1 JOIN trainees r2 ON r2.person_id = r1.person_id AND r2.class_id <> r1.class_id
+			JOIN attendance_events e ON e.class_id = r2.class_id AND e.person_id = r2.person_id
+			JOIN class_sessions x ON x.id = e.session_id
+			WHERE r1.class_id IN (`+inList1+`) AND e.at >= $257 AND e.at <= $258`,
+			append(slices.Clone(chunk), s.from.Add(-24*time.Hour), s.to.Add(24*time.Hour))...)
+		if err != nil {
+			return err
+		}
+		extra := map[int64]bool{}
+		if _, err := collect(rows, func(r scanner) (int, error) {
+			var x xiangpei.Session
+			var home int64
+			e, err := scanReportEvent(r, &x.ID, &x.ClassID, &x.Seq, &x.Starts, &x.Ends, &x.Kind, &x.VenueID, &x.TeacherID, &x.MakeUp, &home)
+			if err != nil {
+				return 0, err
+			}
+			x.Starts, x.Ends = x.Starts.UTC(), x.Ends.UTC()
+			if f := facts[home]; f != nil {
+				f.Sessions[x.ID] = x
+				f.Others = append(f.Others, e)
+				if _, ok := s.venues[x.VenueID]; !ok {
+					extra[x.VenueID] = true
+				}
+			}
+			return 0, nil
+		}); err != nil {
+			return err
+		}
+		if len(extra) > 0 {
+			more, err := venuesOf(a.ctx, a.q, extra)
+			if err != nil {
+				return err
+			}
+			for id, v := range more {
+				s.venues[id] = v
+			}
+		}
+		for _, c := range chunk {
+			f := facts[c.(int64)]
+			if f == nil || len(f.Events) == 0 {
+				continue
+			}
+			for _, an := range xiangpei.FindAnomalies(*f, a.rules) {
+				for _, p := range an.PersonIDs {
+					if l, ok := lineOf[cp{f.ClassID, p}]; ok {
+						c, _ := xiangpei.AuditCheckOf(an.Code)
+						found = append(found, xiangpei.AuditFinding{LineID: l[0], ClaimID: l[1], Code: an.Code, Severity: c.Severity,
+							Detail: detailJSON("session", an.SessionID, "reason", an.Text)})
+					}
 				}
 			}
 		}
 	}
+	a.out = append(a.out, found...)
 	return nil
 }
 
@@ -645,7 +959,7 @@ func (tx *Tx) AuditClaim(claimID int64) (AuditRun, error) {
 		return run, err
 	}
 	for _, step := range steps {
-		if err := step(); err != nil {
+		if err := step.run(); err != nil {
 			return run, err
 		}
 	}
@@ -713,7 +1027,7 @@ func (db *DB) RunAudit(ctx context.Context, actor xiangpei.Actor, runID int64) (
 		return run, err
 	}
 	for i, step := range a.steps() {
-		if err := step(); err != nil {
+		if err := step.run(); err != nil {
 			return fail(err)
 		}
 		// progress is operational state, not a change of record: no audit entry
