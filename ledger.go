@@ -13,7 +13,7 @@ type LedgerAccount string
 const (
 	AcctBudget     LedgerAccount = "budget"      // the budget's unspent amount (credited when money is drawn)
 	AcctReserved   LedgerAccount = "reserved"    // held by a payment batch until the bank answers
-	AcctPayable    LedgerAccount = "payable"     // reserved for later slices (staged payment); unused now
+	AcctPayable    LedgerAccount = "payable"     // staged payment: the second stage, held until employment is verified and paid
 	AcctPaid       LedgerAccount = "paid"        // confirmed by the bank's return file
 	AcctClawedBack LedgerAccount = "clawed_back" // paid, then reclaimed (追回)
 )
@@ -39,6 +39,12 @@ const (
 	MovePay      Movement = "pay"      // bank paid: reserved → paid
 	MoveRelease  Movement = "release"  // bank failed: reserved → budget
 	MoveClawback Movement = "clawback" // 追回: paid → clawed_back
+
+	// staged payment (docs/payments.md)
+	MoveHold        Movement = "hold"         // stage 1 batch built: the second stage budget → payable
+	MoveReleaseHeld Movement = "release_held" // stage 2 batch built: payable → reserved
+	MoveRehold      Movement = "rehold"       // stage 2 failed at the bank: reserved → payable
+	MoveUnhold      Movement = "unhold"       // line clawed back before its second stage was paid: payable → budget
 )
 
 // Movements gives, for each movement, the account credited (money leaves) and the account
@@ -48,6 +54,11 @@ var Movements = map[Movement][2]LedgerAccount{
 	MovePay:      {AcctReserved, AcctPaid},
 	MoveRelease:  {AcctReserved, AcctBudget},
 	MoveClawback: {AcctPaid, AcctClawedBack},
+
+	MoveHold:        {AcctBudget, AcctPayable},
+	MoveReleaseHeld: {AcctPayable, AcctReserved},
+	MoveRehold:      {AcctReserved, AcctPayable},
+	MoveUnhold:      {AcctPayable, AcctBudget},
 }
 
 // Entry is one ledger movement: AmountFen leaves Credit and arrives in Debit.

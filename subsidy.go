@@ -364,6 +364,23 @@ type Budget struct {
 	UpdatedAt time.Time
 	UpdatedBy string
 	Version   int64
+	// Stage1Pct is the share of each line paid on completion and certificate (staged payment,
+	// SPEC §8); the rest is paid once employment within 6 months of the class end is verified.
+	// 100 (or 0 before validation) means the program is not staged.
+	Stage1Pct int
+}
+
+// Staged reports whether the budget pays its lines in two stages.
+func (b Budget) Staged() bool { return b.Stage1Pct > 0 && b.Stage1Pct < 100 }
+
+// Split divides a line's amount into its two stages: the first Stage1Pct percent (rounded down
+// to the fen) and the rest; a budget that is not staged pays everything in the first.
+func (b Budget) Split(fen int64) (first, second int64) {
+	if !b.Staged() {
+		return fen, 0
+	}
+	first = fen * int64(b.Stage1Pct) / 100
+	return first, fen - first
 }
 
 // Validate checks a budget before it is stored and returns it tidied.
@@ -378,6 +395,22 @@ func (b Budget) Validate() (Budget, error) {
 		return b, Errorf(Invalid, "budget.amount", "The budget is an amount from ¥0 to ¥10,000,000,000.")
 	case len([]rune(b.Note)) > 500:
 		return b, Errorf(Invalid, "budget.note", "Keep the note to at most 500 characters.")
+	case b.Stage1Pct < 0 || b.Stage1Pct > 100:
+		return b, Errorf(Invalid, "budget.stage_pct", "The first stage is a share from 1 to 100 percent (100: not staged).")
+	}
+	if b.Stage1Pct == 0 {
+		b.Stage1Pct = 100
 	}
 	return b, nil
+}
+
+// ClaimWindowCloses is the last day (China date) a claim may be made for a certificate issued
+// on issuedOn (YYYY-MM-DD) under a window of months: the same day months later (the last day of
+// that month when it is shorter), as the trace's claim_window step counts it.
+func ClaimWindowCloses(issuedOn string, months int) (string, error) {
+	t, err := time.Parse(time.DateOnly, issuedOn)
+	if err != nil {
+		return "", Errorf(Invalid, "claim.cert_date", "The certificate's issue date %v is not a date.", issuedOn)
+	}
+	return subsidyAddMonths(t, months).Format(time.DateOnly), nil
 }

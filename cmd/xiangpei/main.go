@@ -45,6 +45,9 @@ commands:
   user create --login NAME --name "显示名" --role admin --duty sysadmin [--region CODE]
                              create an account and print its one-time password
   backup --to FILE           online backup of a SQLite database
+  import history --dir DIR [--source NAME] [--commit]
+                             history import of a previous system's CSV files
+                             (docs/history-import.md): a dry run unless --commit
   terminal simulate --server URL --terminal ID --session ID --ids FILE
                              play an attendance terminal against a running server
 
@@ -91,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "terminal": // needs no database: it plays an attendance terminal against a server (terminal.go)
 		return terminal(ctx, args, getenv, stdout, stderr)
+	case "import": // its own flags (history.go)
+		return importCommand(ctx, args, getenv, stdout, stderr)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}

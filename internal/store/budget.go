@@ -12,9 +12,10 @@ import (
 // changes are optimistic-locked and audited. Reading is for officers of the region (a city
 // officer reads the city's and its counties' budgets) and administrators; organisations and
 // persons read none. The ledger that reserves and posts against a budget comes in a later
-// slice; it will refer to budgets.id.
+// slice; it will refer to budgets.id. A budget's stage1_pct below 100 makes its program staged
+// (docs/payments.md): the setting lives on the budget row, per region, year and program.
 
-const budgetCols = `b.id, b.region, b.year, b.program, b.amount_fen, b.note, b.created_at, b.updated_at, b.updated_by, b.version`
+const budgetCols = `b.id, b.region, b.year, b.program, b.amount_fen, b.note, b.created_at, b.updated_at, b.updated_by, b.version, b.stage1_pct`
 
 // budgetReach is the reach of a scope over budgets: everything for administrators, the
 // region's budgets for officers, nothing for anyone else.
@@ -22,7 +23,7 @@ func budgetReach(s xiangpei.Scope) (bool, string) { return shortageReach(s) }
 
 func scanBudget(r scanner) (xiangpei.Budget, error) {
 	var b xiangpei.Budget
-	err := r.Scan(&b.ID, &b.Region, &b.Year, &b.Program, &b.AmountFen, &b.Note, &b.CreatedAt, &b.UpdatedAt, &b.UpdatedBy, &b.Version)
+	err := r.Scan(&b.ID, &b.Region, &b.Year, &b.Program, &b.AmountFen, &b.Note, &b.CreatedAt, &b.UpdatedAt, &b.UpdatedBy, &b.Version, &b.Stage1Pct)
 	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	return b, err
 }
@@ -110,19 +111,28 @@ func (tx *Tx) SetBudget(b xiangpei.Budget) (xiangpei.Budget, error) {
 			return b, xiangpei.StaleVersion()
 		}
 		b.ID, b.CreatedAt, b.UpdatedAt, b.UpdatedBy, b.Version = xiangpei.NewID(), now, now, tx.Actor.Name, 1
-		if _, err := tx.exec(`INSERT INTO budgets (id, region, year, program, amount_fen, note, created_at, updated_at, updated_by, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`, b.ID, b.Region, b.Year, b.Program, b.AmountFen, b.Note, now, now, b.UpdatedBy); err != nil {
+		if _, err := tx.exec(`INSERT INTO budgets (id, region, year, program, amount_fen, note, created_at, updated_at, updated_by, version, stage1_pct)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)`, b.ID, b.Region, b.Year, b.Program, b.AmountFen, b.Note, now, now, b.UpdatedBy, b.Stage1Pct); err != nil {
 			return b, mapError(err, "Budget")
 		}
 		return b, tx.Audit("budget.create", "budget", b.ID, b.Region, map[string]any{
-			"year": b.Year, "program": b.Program, "amount_fen": b.AmountFen, "note": b.Note})
+			"year": b.Year, "program": b.Program, "amount_fen": b.AmountFen, "note": b.Note, "stage1_pct": b.Stage1Pct})
 	}
 	if err := tx.execVersioned("Budget", `SELECT 1 FROM budgets WHERE id = $1`, old.ID,
-		`UPDATE budgets SET amount_fen = $1, note = $2, updated_at = $3, updated_by = $4, version = version + 1
-		WHERE id = $5 AND version = $6`, b.AmountFen, b.Note, now, tx.Actor.Name, old.ID, b.Version); err != nil {
+		`UPDATE budgets SET amount_fen = $1, note = $2, updated_at = $3, updated_by = $4, version = version + 1, stage1_pct = $7
+		WHERE id = $5 AND version = $6`, b.AmountFen, b.Note, now, tx.Actor.Name, old.ID, b.Version, b.Stage1Pct); err != nil {
 		return b, err
 	}
 	b.ID, b.CreatedAt, b.UpdatedAt, b.UpdatedBy, b.Version = old.ID, old.CreatedAt, now, tx.Actor.Name, b.Version+1
 	return b, tx.Audit("budget.set", "budget", b.ID, b.Region, map[string]any{
-		"year": b.Year, "program": b.Program, "amount_fen": b.AmountFen, "from_fen": old.AmountFen, "note": b.Note})
+		"year": b.Year, "program": b.Program, "amount_fen": b.AmountFen, "from_fen": old.AmountFen, "note": b.Note,
+		"stage1_pct": b.Stage1Pct, "from_stage1_pct": old.Stage1Pct})
+}
+
+// BudgetOf reads the budget of a region, year and program inside the transaction (NotFound
+// when there is none), so that a caller can set it at the version it has.
+func (tx *Tx) BudgetOf(region string, year int, program string) (xiangpei.Budget, error) {
+	b, err := scanBudget(tx.tx.QueryRowContext(tx.ctx, `SELECT `+budgetCols+` FROM budgets b
+		WHERE b.region = $1 AND b.year = $2 AND b.program = $3`, region, year, program))
+	return b, mapError(err, "Budget")
 }

@@ -252,8 +252,8 @@ func (tx *Tx) CreateClassClaim(s xiangpei.Scope, classID int64) (xiangpei.Claim,
 // CreatePersonClaim makes a draft claim of a person for their own certificate, computed from
 // the person's completed training of the certificate's occupation that ended last on or before
 // the certificate's issue. It refuses another's certificate (NotFound), a certificate without
-// such a training, one an institution's live claim already covers, one already claimed, and a
-// line that is not payable.
+// such a training, one an institution's live claim already covers, one already claimed, a
+// blacklisted person, a certificate whose claim window has closed, and a line that is not payable.
 func (tx *Tx) CreatePersonClaim(personID, certificateID int64) (xiangpei.Claim, error) {
 	s := xiangpei.Scope{PersonID: personID}
 	cert, err := tx.Certificate(s, certificateID)
@@ -285,6 +285,9 @@ func (tx *Tx) CreatePersonClaim(personID, certificateID int64) (xiangpei.Claim, 
 	if err != nil {
 		return xiangpei.Claim{}, err
 	}
+	if err := personClaimable(tx.ctx, tx.tx, personID, cert.IssuedOn, rule, tx.Now); err != nil {
+		return xiangpei.Claim{}, err
+	}
 	uplift, _, _, err := tx.ShortageUplift(c.County, c.OccupationCode, c.Level, c.FirstSession)
 	if err != nil {
 		return xiangpei.Claim{}, err
@@ -295,6 +298,24 @@ func (tx *Tx) CreatePersonClaim(personID, certificateID int64) (xiangpei.Claim, 
 	}
 	k := xiangpei.Claim{Kind: xiangpei.ClaimPerson, PersonID: personID, CertificateID: certificateID, County: p.County}
 	return tx.writeClaim(k, rule, lines)
+}
+
+// personClaimable refuses a person claim, naming why: the person's blacklist is in force, or
+// the claim window of the certificate (ClaimMonths after its issue) has closed.
+func personClaimable(ctx context.Context, q querier, personID int64, issuedOn string, rule xiangpei.SubsidyRule, now time.Time) error {
+	if blocked, e, err := personBlocked(ctx, q, personID, now); err != nil {
+		return err
+	} else if blocked {
+		return errPersonBlacklisted(e)
+	}
+	closes, err := xiangpei.ClaimWindowCloses(issuedOn, rule.Limits.ClaimMonths)
+	if err != nil {
+		return err
+	}
+	if xiangpei.ChinaDate(now) > closes {
+		return xiangpei.Errorf(xiangpei.Conflict, "claim.window_closed_cert", "The claim window of this certificate closed on %v.", closes)
+	}
+	return nil
 }
 
 // writeClaim writes a draft claim and its lines, and audits it; it refuses when no line is

@@ -86,9 +86,16 @@ func classLines(ctx context.Context, q querier, c xiangpei.Class, filter string,
 	// other subsidised completed trainings of the class's year
 	year := c.FirstSession.In(xiangpei.ChinaTime).Year()
 	yearly := map[int64]int{}
-	rows, err = q.QueryContext(ctx, `SELECT o.person_id, COUNT(*) FROM trainees o
+	// (with the subsidies the previous system paid that year, unless for a class whose roster
+	// row is already counted here)
+	rows, err = q.QueryContext(ctx, `SELECT x.person_id, COUNT(*) FROM (
+		SELECT o.person_id FROM trainees o
 		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed' AND o.year = $3
-		GROUP BY o.person_id`, c.ID, traineeID, year)
+		UNION ALL
+		SELECT s.person_id FROM prior_subsidies s
+		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.year = $3 AND (s.class_id IS NULL OR s.class_id = $1
+			OR NOT EXISTS (SELECT 1 FROM trainees t WHERE t.class_id = s.class_id AND t.person_id = s.person_id))
+		) x GROUP BY x.person_id`, c.ID, traineeID, year)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +109,8 @@ func classLines(ctx context.Context, q querier, c xiangpei.Class, filter string,
 		return nil, err
 	}
 	// earlier subsidies of the occupation: subsidised completed trainings that started before
-	// this class, and payable lines of live person claims made before today
+	// this class, payable lines of live person claims made before today, and the subsidies the
+	// previous system paid (prior_subsidies, brought in by the history import)
 	earlier := map[int64][]string{}
 	rows, err = q.QueryContext(ctx, `SELECT o.person_id, o.level, o.year FROM trainees o JOIN classes k ON k.id = o.class_id
 		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed'
@@ -110,7 +118,10 @@ func classLines(ctx context.Context, q querier, c xiangpei.Class, filter string,
 		UNION ALL
 		SELECT l.person_id, l.level, 0 FROM claim_lines l JOIN claims m ON m.id = l.claim_id
 		WHERE l.person_id IN (SELECT r.person_id`+sel+`) AND m.kind = 'person' AND l.payable AND l.occupation_code = $3
-		AND l.status NOT IN ('withdrawn','rejected','returned') AND (l.trainee_id IS NULL OR l.trainee_id NOT IN (SELECT r.id`+sel+`))`,
+		AND l.status NOT IN ('withdrawn','rejected','returned') AND (l.trainee_id IS NULL OR l.trainee_id NOT IN (SELECT r.id`+sel+`))
+		UNION ALL
+		SELECT s.person_id, s.level, s.year FROM prior_subsidies s
+		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.occupation_code = $3`,
 		c.ID, traineeID, c.OccupationCode, c.FirstSession.UTC())
 	if err != nil {
 		return nil, err

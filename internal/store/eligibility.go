@@ -74,8 +74,14 @@ func otherTrainings(ctx context.Context, q querier, personID int64, c xiangpei.C
 		o.Status, o.ClassStatus, o.Starts = xiangpei.TraineeStatus(status), xiangpei.ClassStatus(classStatus), o.Starts.UTC()
 		return o, err
 	})
-	if err != nil || len(out) == 0 || c.FirstSession.IsZero() {
-		return out, err
+	if err != nil {
+		return nil, err
+	}
+	if out, err = priorSubsidies(ctx, q, personID, out); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 || c.FirstSession.IsZero() {
+		return out, nil
 	}
 	srows, err := q.QueryContext(ctx, `SELECT x.class_id, x.starts_at, x.ends_at FROM trainees r
 		JOIN class_sessions x ON x.class_id = r.class_id
@@ -105,6 +111,29 @@ func otherTrainings(ctx context.Context, q querier, personID int64, c xiangpei.C
 		}
 	}
 	return out, nil
+}
+
+// priorSubsidies adds to a person's other trainings the subsidies the previous system paid
+// (prior_subsidies, brought in by the history import), each as a completed subsidised training
+// of its occupation, level and year, started the day it was paid. A subsidy of an imported
+// class the person is on the roster of is that roster row already, and is not counted twice.
+func priorSubsidies(ctx context.Context, q querier, personID int64, out []xiangpei.OtherTraining) ([]xiangpei.OtherTraining, error) {
+	rows, err := q.QueryContext(ctx, `SELECT s.occupation_code, s.level, s.year, s.paid_on FROM prior_subsidies s
+		WHERE s.person_id = $1 AND (s.class_id IS NULL OR NOT EXISTS (SELECT 1 FROM trainees t
+			WHERE t.class_id = s.class_id AND t.person_id = s.person_id)) ORDER BY s.paid_on, s.id`, personID)
+	if err != nil {
+		return nil, err
+	}
+	prior, err := collect(rows, func(r scanner) (xiangpei.OtherTraining, error) {
+		o := xiangpei.OtherTraining{Subsidised: true, Status: xiangpei.TraineeCompleted, ClassStatus: xiangpei.ClassClosed}
+		var paid string
+		if err := r.Scan(&o.OccupationCode, &o.Level, &o.Year, &paid); err != nil {
+			return o, err
+		}
+		o.Starts, _ = time.ParseInLocation(time.DateOnly, paid, xiangpei.ChinaTime)
+		return o, nil
+	})
+	return append(out, prior...), err
 }
 
 // applicant finds what the registry knows about a typed ID number: the person (nil when not
@@ -140,7 +169,27 @@ func eligibility(ctx context.Context, q querier, rules xiangpei.Rules, today tim
 			return nil, err
 		}
 	}
-	return xiangpei.Eligibility(rules, today, a, c, others), nil
+	out := xiangpei.Eligibility(rules, today, a, c, others)
+	if a.Person != nil {
+		// 失信人员: a blacklist in force on the class's first day (or today, before sessions exist)
+		at := today
+		if !c.FirstSession.IsZero() {
+			at = c.FirstSession
+		}
+		blocked, e, err := personBlocked(ctx, q, a.Person.ID, at)
+		if err != nil {
+			return nil, err
+		}
+		if blocked {
+			until := e.EndsOn
+			if until == "" {
+				until = "—"
+			}
+			out = append(out, xiangpei.Errorf(xiangpei.Conflict, "registry.person_blacklisted",
+				"This person is on the blacklist (失信人员) from %v to %v.", e.StartsOn, until))
+		}
+	}
+	return out, nil
 }
 
 // newPersonReasons are the reasons a person the registry does not know cannot be registered

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -40,6 +42,8 @@ type Batch struct {
 	Version   int64
 	PaidFen   int64
 	Waiting   int
+	LeftOut   int  // lines of the region left out because their payee had no bank account (RequireAccount)
+	Stage2    bool // a batch of second stages (staged payment)
 }
 
 // BatchItem is one line of a batch.
@@ -55,7 +59,11 @@ type BatchItem struct {
 	Status      string // in_payment, paid, payment_failed, clawback
 	Reason      string
 	Version     int64
-	LineVersion int64 // the claim line's version, for a clawback
+	LineVersion int64  // the claim line's version, for a clawback
+	AccountNo   string // the payee's account as it was when the batch was built ("" none)
+	BankName    string
+	Branch      string // 开户行
+	Stage       int    // 0 the whole line, 1 the first stage, 2 the second stage
 }
 
 // BatchInput asks for a batch: from the budget, the approved lines of its region (or, with
@@ -66,6 +74,11 @@ type BatchInput struct {
 	LineIDs  []int64
 	Reissue  bool
 	Note     string
+	// RequireAccount leaves out (and counts) the lines whose payee has no bank account; without
+	// it they are paid with an empty account column, as before the account registry.
+	RequireAccount bool
+	// Stage2 builds a batch of the second stages of staged lines whose employment is verified.
+	Stage2 bool
 }
 
 func mayPay(a xiangpei.Actor) error {
@@ -76,7 +89,7 @@ func mayPay(a xiangpei.Actor) error {
 }
 
 const batchCols = `b.id, b.budget_id, b.region, g.year, g.program, b.reissue, b.status, b.total_fen, b.item_count, b.note,
-	b.created_by, b.created_at, b.version,
+	b.created_by, b.created_at, b.version, b.left_out, b.stage2,
 	COALESCE((SELECT SUM(i.amount_fen) FROM payment_items i WHERE i.batch_id = b.id AND i.status IN ('paid','clawback')), 0),
 	(SELECT COUNT(*) FROM payment_items i WHERE i.batch_id = b.id AND i.status = 'in_payment')`
 
@@ -85,17 +98,18 @@ const batchFrom = ` FROM payment_batches b JOIN budgets g ON g.id = b.budget_id`
 func scanBatch(r scanner) (Batch, error) {
 	var b Batch
 	err := r.Scan(&b.ID, &b.BudgetID, &b.Region, &b.Year, &b.Program, &b.Reissue, &b.Status, &b.TotalFen, &b.Items, &b.Note,
-		&b.CreatedBy, &b.CreatedAt, &b.Version, &b.PaidFen, &b.Waiting)
+		&b.CreatedBy, &b.CreatedAt, &b.Version, &b.LeftOut, &b.Stage2, &b.PaidFen, &b.Waiting)
 	b.CreatedAt = b.CreatedAt.UTC()
 	return b, err
 }
 
 const itemCols = `i.id, i.batch_id, i.line_id, i.claim_id, i.amount_fen, i.payee_kind, i.payee_name, i.payee_id, i.status, i.reason, i.version,
-	(SELECT l.version FROM claim_lines l WHERE l.id = i.line_id)`
+	(SELECT l.version FROM claim_lines l WHERE l.id = i.line_id), i.account_no, i.bank_name, i.branch, i.stage`
 
 func scanItem(r scanner) (BatchItem, error) {
 	var i BatchItem
-	err := r.Scan(&i.ID, &i.BatchID, &i.LineID, &i.ClaimID, &i.AmountFen, &i.PayeeKind, &i.PayeeName, &i.PayeeID, &i.Status, &i.Reason, &i.Version, &i.LineVersion)
+	err := r.Scan(&i.ID, &i.BatchID, &i.LineID, &i.ClaimID, &i.AmountFen, &i.PayeeKind, &i.PayeeName, &i.PayeeID, &i.Status, &i.Reason, &i.Version, &i.LineVersion,
+		&i.AccountNo, &i.BankName, &i.Branch, &i.Stage)
 	return i, err
 }
 
@@ -221,15 +235,101 @@ func (tx *Tx) followClaims(ids []int64) error {
 }
 
 type payCandidate struct {
-	line, claim, fen  int64
+	line, claim, fen  int64 // fen: the item's amount (what the bank pays)
 	kind, name, payID string
+	acctNo, bank      string
+	branch            string
+	hasAcct           bool
+	draw              int64 // what the item draws from the budget's remaining amount
+	hold              int64 // the second stage held (budget → payable) with a first-stage item
+	stage             int
+	person            int64
+	county, classEnd  string
+}
+
+// payCandidateCols are the columns every way of choosing lines reads: the line, the payee and
+// the payee's bank account, the second stage when there is one, the person, county and class end.
+const payCandidateCols = `l.id, l.claim_id, CASE WHEN l.reduced_fen > 0 THEN l.reduced_fen ELSE l.amount_fen END,
+	k.kind, COALESCE(o.name, ''), COALESCE(o.credit_code, ''), p.name, p.id_number,
+	COALESCE(ba.account_no, ''), COALESCE(ba.bank_name, ''), COALESCE(ba.branch, ''), CASE WHEN ba.id IS NULL THEN 0 ELSE 1 END,
+	COALESCE(ps.stage2_fen, 0), CASE WHEN ps.line_id IS NULL THEN 0 ELSE 1 END, l.person_id, k.county, c.last_session`
+
+const payCandidateFrom = ` FROM claim_lines l JOIN claims k ON k.id = l.claim_id JOIN persons p ON p.id = l.person_id
+	LEFT JOIN organisations o ON o.id = k.org_id
+	LEFT JOIN bank_accounts ba ON (k.kind = 'institution' AND ba.org_id = k.org_id) OR (k.kind = 'person' AND ba.person_id = k.person_id)
+	LEFT JOIN payment_stages ps ON ps.line_id = l.id
+	LEFT JOIN trainees t ON t.id = l.trainee_id LEFT JOIN classes c ON c.id = t.class_id`
+
+// payCandidates reads the lines a batch may take: approved lines (or failed ones with Reissue)
+// of the region, or with Stage2 the verified second stages held by this budget.
+func (tx *Tx) payCandidates(g xiangpei.Budget, s xiangpei.Scope, in BatchInput) ([]payCandidate, error) {
+	region := xiangpei.RegionPrefix(g.Region) + "%"
+	var rows *sql.Rows
+	var err error
+	switch {
+	case in.Stage2:
+		rows, err = tx.tx.QueryContext(tx.ctx, `SELECT `+payCandidateCols+payCandidateFrom+`
+			WHERE ps.status = 'payable' AND ps.budget_id = $1 AND l.status = 'paid' AND k.county LIKE $2 AND k.county LIKE $3
+			ORDER BY ps.verified_at, l.id`, g.ID, region, s.RegionPattern())
+	default:
+		from := string(xiangpei.ClaimApproved)
+		if in.Reissue {
+			from = string(xiangpei.LinePaymentFailed)
+		}
+		rows, err = tx.tx.QueryContext(tx.ctx, `SELECT `+payCandidateCols+payCandidateFrom+`
+			WHERE l.status = $1 AND l.payable AND k.county LIKE $2 AND k.county LIKE $3
+			ORDER BY k.submitted_at, l.claim_id, l.id`, from, region, s.RegionPattern())
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []payCandidate
+	for rows.Next() {
+		var c payCandidate
+		var org, code, person, idn string
+		var acct, staged int
+		var second int64
+		var end sql.NullTime
+		if err := rows.Scan(&c.line, &c.claim, &c.fen, &c.kind, &org, &code, &person, &idn, &c.acctNo, &c.bank, &c.branch, &acct,
+			&second, &staged, &c.person, &c.county, &end); err != nil {
+			return nil, err
+		}
+		c.hasAcct = acct == 1
+		if end.Valid {
+			c.classEnd = xiangpei.ChinaDate(end.Time)
+		}
+		if c.kind == string(xiangpei.ClaimInstitution) {
+			c.name, c.payID = org, code
+		} else {
+			c.kind, c.name, c.payID = "person", person, xiangpei.IDNumber(idn).Masked()
+		}
+		switch {
+		case in.Stage2:
+			c.fen, c.draw, c.stage = second, 0, 2 // held already: nothing more is drawn
+		case staged == 1:
+			c.fen, c.stage = c.fen-second, 1 // a failed first stage again; its second stage is held
+			c.draw = c.fen
+		default:
+			first, rest := g.Split(c.fen)
+			c.draw = c.fen
+			if rest > 0 {
+				c.fen, c.hold, c.stage = first, rest, 1
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // BuildBatch builds a batch from the budget (in reach) and reserves its total. It closes the
 // notices that are due first, then takes the region's approved lines (or failed ones with
 // Reissue) while the budget's remaining amount lasts. Named lines that are not available, or
 // that do not fit, refuse the whole batch; with no names, lines another batch has just taken
-// are skipped and the batch stops at the first line that does not fit.
+// are skipped and the batch stops at the first line that does not fit. Each item keeps a copy
+// of the payee's bank account; with RequireAccount a line without one is left out and counted.
+// A staged budget (Stage1Pct < 100) pays the first stage and holds the rest (budget →
+// payable); Stage2 pays the verified second stages it holds (payable → reserved).
 func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 	if err := mayPay(tx.Actor); err != nil {
 		return Batch{}, err
@@ -247,6 +347,9 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 	if len([]rune(in.Note)) > 200 {
 		return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.note_long", "Keep the note under 200 characters.")
 	}
+	if in.Stage2 && in.Reissue {
+		in.Reissue = false // a failed second stage is payable again: a stage-2 batch takes it
+	}
 	now := tx.Now.UTC().Truncate(time.Microsecond)
 	// lock the budget row (without bumping its version) so that builds on one budget take turns
 	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE budgets SET updated_at = updated_at WHERE id = $1`, g.ID); err != nil {
@@ -256,36 +359,17 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 	if err != nil {
 		return Batch{}, err
 	}
+	if in.Stage2 {
+		if _, err := tx.verifyFromInsurance(g.Region, s); err != nil {
+			return Batch{}, err
+		}
+	}
 	from := string(xiangpei.ClaimApproved)
 	if in.Reissue {
 		from = string(xiangpei.LinePaymentFailed)
 	}
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT l.id, l.claim_id, CASE WHEN l.reduced_fen > 0 THEN l.reduced_fen ELSE l.amount_fen END,
-		k.kind, COALESCE(o.name, ''), COALESCE(o.credit_code, ''), p.name, p.id_number
-		FROM claim_lines l JOIN claims k ON k.id = l.claim_id JOIN persons p ON p.id = l.person_id
-		LEFT JOIN organisations o ON o.id = k.org_id
-		WHERE l.status = $1 AND l.payable AND k.county LIKE $2 AND k.county LIKE $3
-		ORDER BY k.submitted_at, l.claim_id, l.id`, from, xiangpei.RegionPrefix(g.Region)+"%", s.RegionPattern())
+	cands, err := tx.payCandidates(g, s, in)
 	if err != nil {
-		return Batch{}, err
-	}
-	var cands []payCandidate
-	for rows.Next() {
-		var c payCandidate
-		var org, code, person, idn string
-		if err := rows.Scan(&c.line, &c.claim, &c.fen, &c.kind, &org, &code, &person, &idn); err != nil {
-			rows.Close()
-			return Batch{}, err
-		}
-		if c.kind == string(xiangpei.ClaimInstitution) {
-			c.name, c.payID = org, code
-		} else {
-			c.kind, c.name, c.payID = "person", person, xiangpei.IDNumber(idn).Masked()
-		}
-		cands = append(cands, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return Batch{}, err
 	}
 	named := len(in.LineIDs) > 0
@@ -301,6 +385,9 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 			if !ok {
 				return Batch{}, xiangpei.Errorf(xiangpei.Conflict, "payment.line_unavailable", "Line %v cannot be paid in this batch: it is not waiting for payment in the budget's region.", id)
 			}
+			if in.RequireAccount && !c.hasAcct {
+				return Batch{}, xiangpei.Errorf(xiangpei.Conflict, "payment.no_account", "Line %v waits for the payee's bank account.", id)
+			}
 			if !seen[id] {
 				seen[id] = true
 				cands = append(cands, c)
@@ -308,17 +395,31 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 		}
 	}
 	var taken []payCandidate
-	var total int64
+	var total, drawn int64
+	leftOut := 0
+	var first *payCandidate
 	for _, c := range cands {
-		if total+c.fen > remaining {
+		if in.RequireAccount && !c.hasAcct {
+			leftOut++
+			continue
+		}
+		if first == nil {
+			first = &c
+		}
+		if drawn+c.draw > remaining {
 			if named {
 				return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.over_budget", "The lines come to ¥%v but the budget has only ¥%v left.",
-					xiangpei.FormatFen(total+c.fen), xiangpei.FormatFen(remaining))
+					xiangpei.FormatFen(drawn+c.draw), xiangpei.FormatFen(remaining))
 			}
 			break
 		}
-		res, err := tx.exec(`UPDATE claim_lines SET status = 'in_payment', updated_at = $1, version = version + 1 WHERE id = $2 AND status = $3`,
-			now, c.line, from)
+		var res sql.Result
+		if in.Stage2 {
+			res, err = tx.exec(`UPDATE payment_stages SET status = 'in_payment', version = version + 1 WHERE line_id = $1 AND status = 'payable'`, c.line)
+		} else {
+			res, err = tx.exec(`UPDATE claim_lines SET status = 'in_payment', updated_at = $1, version = version + 1 WHERE id = $2 AND status = $3`,
+				now, c.line, from)
+		}
 		if err != nil {
 			return Batch{}, err
 		}
@@ -330,31 +431,54 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 		}
 		taken = append(taken, c)
 		total += c.fen
+		drawn += c.draw
 	}
 	if len(taken) == 0 {
-		if len(cands) > 0 {
+		switch {
+		case first != nil:
 			return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.over_budget", "The lines come to ¥%v but the budget has only ¥%v left.",
-				xiangpei.FormatFen(cands[0].fen), xiangpei.FormatFen(remaining))
+				xiangpei.FormatFen(first.draw), xiangpei.FormatFen(remaining))
+		case leftOut > 0:
+			return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.all_wait_account", "%v lines wait for a bank account; no line could be paid.", leftOut)
+		case in.Stage2:
+			return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.no_stage2", "No second stage of this budget is verified and waiting for payment.")
 		}
 		return Batch{}, xiangpei.Errorf(xiangpei.Invalid, "payment.no_lines", "No line in the budget's region is waiting for payment.")
 	}
 	b := Batch{ID: xiangpei.NewID(), BudgetID: g.ID, Region: g.Region, Year: g.Year, Program: g.Program, Reissue: in.Reissue, Status: "open",
-		TotalFen: total, Items: len(taken), Note: in.Note, CreatedBy: tx.Actor.Name, CreatedAt: now, Version: 1, Waiting: len(taken)}
-	if _, err := tx.exec(`INSERT INTO payment_batches (id, budget_id, region, reissue, status, total_fen, item_count, note, created_by, created_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $9, 1)`, b.ID, b.BudgetID, b.Region, b.Reissue, b.TotalFen, b.Items, b.Note, b.CreatedBy, now); err != nil {
+		TotalFen: total, Items: len(taken), Note: in.Note, CreatedBy: tx.Actor.Name, CreatedAt: now, Version: 1, Waiting: len(taken),
+		LeftOut: leftOut, Stage2: in.Stage2}
+	if _, err := tx.exec(`INSERT INTO payment_batches (id, budget_id, region, reissue, status, total_fen, item_count, note, created_by, created_at, updated_at, version, left_out, stage2)
+		VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $9, 1, $10, $11)`, b.ID, b.BudgetID, b.Region, b.Reissue, b.TotalFen, b.Items, b.Note, b.CreatedBy, now,
+		b.LeftOut, b.Stage2); err != nil {
 		return Batch{}, mapError(err, "Batch")
 	}
 	claims := make([]int64, 0, len(taken))
 	for _, c := range taken {
-		if _, err := tx.exec(`INSERT INTO payment_items (id, batch_id, line_id, claim_id, amount_fen, payee_kind, payee_name, payee_id, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_payment')`, xiangpei.NewID(), b.ID, c.line, c.claim, c.fen, c.kind, c.name, c.payID); err != nil {
+		if _, err := tx.exec(`INSERT INTO payment_items (id, batch_id, line_id, claim_id, amount_fen, payee_kind, payee_name, payee_id, status,
+			account_no, bank_name, branch, stage)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_payment', $9, $10, $11, $12)`, xiangpei.NewID(), b.ID, c.line, c.claim, c.fen, c.kind, c.name, c.payID,
+			c.acctNo, c.bank, c.branch, c.stage); err != nil {
 			if mapped := mapError(err, "Batch"); xiangpei.IsKind(mapped, xiangpei.Conflict) {
 				return Batch{}, xiangpei.Errorf(xiangpei.Conflict, "payment.line_unavailable", "Line %v cannot be paid in this batch: it is not waiting for payment in the budget's region.", c.line)
 			}
 			return Batch{}, err
 		}
-		if err := tx.post(xiangpei.NewEntry(g.ID, b.ID, c.line, xiangpei.MoveReserve, c.fen), ""); err != nil {
+		move := xiangpei.MoveReserve
+		if c.stage == 2 {
+			move = xiangpei.MoveReleaseHeld
+		}
+		if err := tx.post(xiangpei.NewEntry(g.ID, b.ID, c.line, move, c.fen), ""); err != nil {
 			return Batch{}, err
+		}
+		if c.hold > 0 {
+			if _, err := tx.exec(`INSERT INTO payment_stages (line_id, budget_id, person_id, county, stage2_fen, class_end, status, created_at, version)
+				VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, 1)`, c.line, g.ID, c.person, c.county, c.hold, c.classEnd, now); err != nil {
+				return Batch{}, mapError(err, "Batch")
+			}
+			if err := tx.post(xiangpei.NewEntry(g.ID, b.ID, c.line, xiangpei.MoveHold, c.hold), ""); err != nil {
+				return Batch{}, err
+			}
 		}
 		claims = append(claims, c.claim)
 	}
@@ -362,11 +486,12 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 		return Batch{}, err
 	}
 	return b, tx.Audit("payment.batch_build", "payment_batch", b.ID, g.Region, map[string]any{
-		"budget": g.ID, "lines": len(taken), "total_fen": total, "reissue": in.Reissue, "remaining_fen": remaining - total})
+		"budget": g.ID, "lines": len(taken), "total_fen": total, "reissue": in.Reissue, "remaining_fen": remaining - drawn,
+		"left_out": leftOut, "stage2": in.Stage2, "stage1_pct": g.Stage1Pct})
 }
 
 // BankFileHeader is the header row of the bank file (docs/payments.md).
-var BankFileHeader = []string{"批次号", "付款参考号", "收款人类型", "收款人名称", "证件号码/统一社会信用代码", "收款账号", "金额(元)", "用途"}
+var BankFileHeader = []string{"批次号", "付款参考号", "收款人类型", "收款人名称", "证件号码/统一社会信用代码", "收款账号", "金额(元)", "用途", "开户行"}
 
 // BankFile writes the bank file of a batch in reach: UTF-8 CSV with a byte-order mark, a
 // header, one row per item waiting for the bank, and a totals row (合计, count, amount).
@@ -394,12 +519,16 @@ func (db *DB) BankFile(ctx context.Context, s xiangpei.Scope, batchID int64) ([]
 		if i.PayeeKind == "institution" {
 			kind = "机构"
 		}
-		_ = w.Write([]string{strconv.FormatInt(b.ID, 10), strconv.FormatInt(i.LineID, 10), kind, i.PayeeName, i.PayeeID, "",
-			xiangpei.FormatFen(i.AmountFen), fmt.Sprintf("职业技能培训补贴 %d-%s", b.Year, programLabel(b.Program))})
+		purpose := fmt.Sprintf("职业技能培训补贴 %d-%s", b.Year, programLabel(b.Program))
+		if i.Stage > 0 {
+			purpose += fmt.Sprintf(" 第%d期", i.Stage)
+		}
+		_ = w.Write([]string{strconv.FormatInt(b.ID, 10), strconv.FormatInt(i.LineID, 10), kind, i.PayeeName, i.PayeeID, i.AccountNo,
+			xiangpei.FormatFen(i.AmountFen), purpose, i.Branch})
 		n++
 		total += i.AmountFen
 	}
-	_ = w.Write([]string{"合计", strconv.Itoa(n), "", "", "", "", xiangpei.FormatFen(total), ""})
+	_ = w.Write([]string{"合计", strconv.Itoa(n), "", "", "", "", xiangpei.FormatFen(total), "", ""})
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
@@ -584,11 +713,30 @@ func (tx *Tx) ImportReturn(s xiangpei.Scope, batchID int64, fileName string, dat
 		return rc, errReturnRefused(len(rc.Problems))
 	}
 	now := tx.Now.UTC().Truncate(time.Microsecond)
+	items, _, err := batchItems(tx.ctx, tx.tx, b.ID, Page{})
+	if err != nil {
+		return rc, err
+	}
+	stageOf := map[int64]int{}
+	for _, i := range items {
+		stageOf[i.ID] = i.Stage
+	}
 	claims := []int64{}
 	for _, row := range rc.Rows {
 		status, move := string(xiangpei.ClaimPaid), xiangpei.MovePay
 		if !row.Paid {
 			status, move = string(xiangpei.LinePaymentFailed), xiangpei.MoveRelease
+		}
+		if stageOf[row.ItemID] == 2 {
+			// a second stage: the line stays paid; the stage is paid, or held again
+			next := "paid"
+			if !row.Paid {
+				next, move = "payable", xiangpei.MoveRehold
+			}
+			if _, err := tx.exec(`UPDATE payment_stages SET status = $1, version = version + 1 WHERE line_id = $2 AND status = 'in_payment'`,
+				next, row.Ref); err != nil {
+				return rc, err
+			}
 		}
 		res, err := tx.exec(`UPDATE payment_items SET status = $1, reason = $2, settled_at = $3, version = version + 1
 			WHERE id = $4 AND status = 'in_payment'`, status, row.Reason, now, row.ItemID)
@@ -630,8 +778,11 @@ func (tx *Tx) ImportReturn(s xiangpei.Scope, batchID int64, fileName string, dat
 		"sha256": rc.SHA256, "file": fileName, "paid": rc.PaidCount, "failed": rc.FailedCount, "paid_fen": rc.PaidFen})
 }
 
-// Clawback (追回) takes back a paid line in reach with a reason: the line and its item become
-// clawback and the ledger moves the amount paid → clawed_back. version is the line's.
+// Clawback (追回) takes back a paid line in reach with a reason: the line and its paid items
+// become clawback and the ledger moves each item's amount paid → clawed_back. A second stage
+// still held (waiting or payable) is released back to the budget (unhold, payable → budget)
+// and cancelled; one at the bank refuses the clawback until the bank answers. version is the
+// line's.
 func (tx *Tx) Clawback(s xiangpei.Scope, lineID, version int64, reason string) (xiangpei.ClaimLine, error) {
 	if err := mayPay(tx.Actor); err != nil {
 		return xiangpei.ClaimLine{}, err
@@ -641,14 +792,24 @@ func (tx *Tx) Clawback(s xiangpei.Scope, lineID, version int64, reason string) (
 		return xiangpei.ClaimLine{}, xiangpei.Errorf(xiangpei.Invalid, "payment.clawback_reason", "Give the reason for the clawback (2–500 characters).")
 	}
 	all, reach := payScope(s)
-	var item BatchItem
-	var budget int64
+	var claimID, budget int64
 	var region string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT i.id, i.amount_fen, i.claim_id, b.budget_id, b.region FROM payment_items i
-		JOIN payment_batches b ON b.id = i.batch_id WHERE i.line_id = $1 AND i.status <> 'payment_failed' AND ($2 OR b.region LIKE $3)`,
-		lineID, all, reach).Scan(&item.ID, &item.AmountFen, &item.ClaimID, &budget, &region)
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT i.claim_id, b.budget_id, b.region FROM payment_items i
+		JOIN payment_batches b ON b.id = i.batch_id WHERE i.line_id = $1 AND i.status <> 'payment_failed' AND ($2 OR b.region LIKE $3)
+		ORDER BY i.stage LIMIT 1`, lineID, all, reach).Scan(&claimID, &budget, &region)
 	if err != nil {
 		return xiangpei.ClaimLine{}, mapError(err, "Line")
+	}
+	var stage PaymentStage
+	staged := false
+	switch st, err := scanStage(tx.tx.QueryRowContext(tx.ctx, `SELECT `+stageCols+stageFrom+` WHERE ps.line_id = $1`, lineID)); {
+	case err == nil:
+		stage, staged = st, true
+	case !errors.Is(err, sql.ErrNoRows):
+		return xiangpei.ClaimLine{}, err
+	}
+	if staged && stage.Status == "in_payment" {
+		return xiangpei.ClaimLine{}, xiangpei.Errorf(xiangpei.Conflict, "payment.stage_at_bank", "The second stage of this line is with the bank: record the bank's answer first.")
 	}
 	now := tx.Now.UTC().Truncate(time.Microsecond)
 	res, err := tx.exec(`UPDATE claim_lines SET status = 'clawback', updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3 AND status = 'paid'`,
@@ -667,17 +828,44 @@ func (tx *Tx) Clawback(s xiangpei.Scope, lineID, version int64, reason string) (
 		}
 		return xiangpei.ClaimLine{}, xiangpei.Errorf(xiangpei.Conflict, "payment.not_paid", "Only a paid line can be clawed back.")
 	}
-	if _, err := tx.exec(`UPDATE payment_items SET status = 'clawback', reason = $1, version = version + 1 WHERE id = $2 AND status = 'paid'`,
-		reason, item.ID); err != nil {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, amount_fen FROM payment_items WHERE line_id = $1 AND status = 'paid' ORDER BY stage, id`, lineID)
+	if err != nil {
 		return xiangpei.ClaimLine{}, err
 	}
-	if err := tx.post(xiangpei.NewEntry(budget, 0, lineID, xiangpei.MoveClawback, item.AmountFen), reason); err != nil {
+	type paidItem struct{ id, fen int64 }
+	paid, err := collect(rows, func(r scanner) (paidItem, error) {
+		var p paidItem
+		err := r.Scan(&p.id, &p.fen)
+		return p, err
+	})
+	if err != nil {
 		return xiangpei.ClaimLine{}, err
 	}
-	if err := tx.followClaims([]int64{item.ClaimID}); err != nil {
+	var total int64
+	for _, p := range paid {
+		if _, err := tx.exec(`UPDATE payment_items SET status = 'clawback', reason = $1, version = version + 1 WHERE id = $2 AND status = 'paid'`,
+			reason, p.id); err != nil {
+			return xiangpei.ClaimLine{}, err
+		}
+		if err := tx.post(xiangpei.NewEntry(budget, 0, lineID, xiangpei.MoveClawback, p.fen), reason); err != nil {
+			return xiangpei.ClaimLine{}, err
+		}
+		total += p.fen
+	}
+	detail := map[string]any{"amount_fen": total, "reason": reason}
+	if staged && (stage.Status == "waiting" || stage.Status == "payable") {
+		if _, err := tx.exec(`UPDATE payment_stages SET status = 'cancelled', version = version + 1 WHERE line_id = $1`, lineID); err != nil {
+			return xiangpei.ClaimLine{}, err
+		}
+		if err := tx.post(xiangpei.NewEntry(stage.BudgetID, 0, lineID, xiangpei.MoveUnhold, stage.Stage2Fen), reason); err != nil {
+			return xiangpei.ClaimLine{}, err
+		}
+		detail["released_fen"] = stage.Stage2Fen
+	}
+	if err := tx.followClaims([]int64{claimID}); err != nil {
 		return xiangpei.ClaimLine{}, err
 	}
-	if err := tx.Audit("payment.clawback", "claim_line", lineID, region, map[string]any{"amount_fen": item.AmountFen, "reason": reason}); err != nil {
+	if err := tx.Audit("payment.clawback", "claim_line", lineID, region, detail); err != nil {
 		return xiangpei.ClaimLine{}, err
 	}
 	return tx.claimLine(lineID)

@@ -50,7 +50,7 @@ func payBuild(t *testing.T, db *store.DB, a xiangpei.Actor, in store.BatchInput)
 // assertLedgerBalanced checks R3 over the whole ledger: every entry well formed with equal
 // debit and credit, per budget no account negative (the budget's remaining included), and the
 // ledger agrees with the items: reserved = items in payment, paid = items paid, clawed back =
-// items clawed back.
+// items clawed back, payable = second stages held (staged payment).
 func assertLedgerBalanced(t *testing.T, db *store.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -92,6 +92,19 @@ func assertLedgerBalanced(t *testing.T, db *store.DB) {
 			}
 		}
 	}
+	// staged payment: payable = the second stages still held (waiting or verified)
+	stages, _, err := db.PaymentStages(ctx, xiangpei.Scope{All: true}, "", store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stages {
+		if st.Status == "waiting" || st.Status == "payable" {
+			if want[st.BudgetID] == nil {
+				want[st.BudgetID] = xiangpei.Balances{}
+			}
+			want[st.BudgetID][xiangpei.AcctPayable] += st.Stage2Fen
+		}
+	}
 	bals, err := db.LedgerBalances(ctx, admin, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +114,7 @@ func assertLedgerBalanced(t *testing.T, db *store.DB) {
 		if err != nil {
 			t.Fatalf("budget %d: %v", bb.Budget.ID, err)
 		}
-		for _, a := range []xiangpei.LedgerAccount{xiangpei.AcctReserved, xiangpei.AcctPaid, xiangpei.AcctClawedBack} {
+		for _, a := range []xiangpei.LedgerAccount{xiangpei.AcctReserved, xiangpei.AcctPayable, xiangpei.AcctPaid, xiangpei.AcctClawedBack} {
 			if got[a] != want[bb.Budget.ID][a] || bb.Balances[a] != got[a] || got[a] < 0 {
 				t.Fatalf("budget %d account %s: entries %d, stored balance %d, items %d", bb.Budget.ID, a, got[a], bb.Balances[a], want[bb.Budget.ID][a])
 			}

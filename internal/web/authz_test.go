@@ -123,6 +123,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixClaims(t, tx, &w, ownClass, foreignClass)
 		matrixClaimAudit(t, tx, &w)
 		matrixPayments(t, tx, &w)
+		matrixHistory(t, tx, &w)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},

@@ -34,7 +34,8 @@ type bgView struct {
 func bgJSON(b xiangpei.Budget) map[string]any {
 	return map[string]any{"id": b.ID, "region": b.Region, "year": b.Year, "program": b.Program,
 		"amount_fen": b.AmountFen, "amount": xiangpei.FormatFen(b.AmountFen), "note": b.Note,
-		"created_at": adminTime(b.CreatedAt), "updated_at": adminTime(b.UpdatedAt), "updated_by": b.UpdatedBy, "version": b.Version}
+		"created_at": adminTime(b.CreatedAt), "updated_at": adminTime(b.UpdatedAt), "updated_by": b.UpdatedBy, "version": b.Version,
+		"stage1_pct": b.Stage1Pct, "staged": b.Staged()}
 }
 
 // bgForm sets a budget: amount in yuan; version 0 creates it.
@@ -45,6 +46,8 @@ type bgForm struct {
 	Amount  string `json:"amount"`
 	Note    string `json:"note"`
 	Version int64  `json:"version"`
+	// Stage1Pct is the first stage's share (staged payment); empty or 100: not staged
+	Stage1Pct int `json:"stage1_pct"`
 }
 
 type bgListData struct {
@@ -161,7 +164,8 @@ func (s *Server) bgData(r *http.Request, typed *bgForm) (bgListData, []xiangpei.
 		// ?edit=ID fills the form from a listed budget, with its version.
 		if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil && id > 0 {
 			if b, err := s.db.Budget(r.Context(), a.Scope(), id); err == nil {
-				d.Form = bgForm{Region: b.Region, Year: b.Year, Program: b.Program, Amount: xiangpei.FormatFen(b.AmountFen), Note: b.Note, Version: b.Version}
+				d.Form = bgForm{Region: b.Region, Year: b.Year, Program: b.Program, Amount: xiangpei.FormatFen(b.AmountFen), Note: b.Note, Version: b.Version,
+					Stage1Pct: b.Stage1Pct}
 			}
 		}
 	}
@@ -207,7 +211,7 @@ func (s *Server) bgSet(w http.ResponseWriter, r *http.Request) {
 		} else {
 			b, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (xiangpei.Budget, error) {
 				return tx.SetBudget(xiangpei.Budget{Region: strings.TrimSpace(f.Region), Year: f.Year, Program: f.Program,
-					AmountFen: fen, Note: f.Note, Version: f.Version})
+					AmountFen: fen, Note: f.Note, Version: f.Version, Stage1Pct: f.Stage1Pct})
 			})
 		}
 	}

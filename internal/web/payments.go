@@ -32,13 +32,14 @@ func batchJSON(b store.Batch) map[string]any {
 	return map[string]any{"id": b.ID, "budget_id": b.BudgetID, "region": b.Region, "year": b.Year, "program": b.Program,
 		"reissue": b.Reissue, "status": b.Status, "total_fen": b.TotalFen, "total_yuan": xiangpei.FormatFen(b.TotalFen),
 		"items": b.Items, "waiting": b.Waiting, "paid_fen": b.PaidFen, "note": b.Note, "created_by": b.CreatedBy,
-		"created_at": b.CreatedAt, "version": b.Version}
+		"created_at": b.CreatedAt, "version": b.Version, "left_out": b.LeftOut, "stage2": b.Stage2}
 }
 
 func itemJSON(i store.BatchItem) map[string]any {
 	return map[string]any{"id": i.ID, "line_id": i.LineID, "claim_id": i.ClaimID, "amount_fen": i.AmountFen,
 		"amount_yuan": xiangpei.FormatFen(i.AmountFen), "payee_kind": i.PayeeKind, "payee_name": i.PayeeName,
-		"payee_id": i.PayeeID, "status": i.Status, "reason": i.Reason}
+		"payee_id": i.PayeeID, "status": i.Status, "reason": i.Reason, "account_no": i.AccountNo, "bank_name": i.BankName,
+		"branch": i.Branch, "stage": i.Stage}
 }
 
 type batchView struct {
@@ -136,12 +137,16 @@ type buildForm struct {
 	Lines   []string `json:"lines"`
 	Reissue bool     `json:"reissue"`
 	Note    string   `json:"note"`
+	// RequireAccount leaves out the lines whose payee has no bank account (counted on the batch)
+	RequireAccount bool `json:"require_account"`
+	// Stage2 pays the verified second stages of a staged budget
+	Stage2 bool `json:"stage2"`
 }
 
 func (s *Server) paymentBuild(w http.ResponseWriter, r *http.Request) {
 	var f buildForm
 	err := bind(r, &f)
-	in := store.BatchInput{BudgetID: f.Budget, Reissue: f.Reissue, Note: f.Note}
+	in := store.BatchInput{BudgetID: f.Budget, Reissue: f.Reissue, Note: f.Note, RequireAccount: f.RequireAccount, Stage2: f.Stage2}
 	for _, l := range f.Lines {
 		for _, part := range strings.FieldsFunc(l, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '，' }) {
 			id, perr := strconv.ParseInt(part, 10, 64)
@@ -175,13 +180,14 @@ type returnRowView struct {
 }
 
 type paymentData struct {
-	B      batchView
-	Items  []itemView
-	Pager  *pager
-	Export string
-	Check  *store.ReturnCheck
-	Rows   []returnRowView
-	Issues []returnRowView
+	NoAccount int // items of this page without a bank account
+	B         batchView
+	Items     []itemView
+	Pager     *pager
+	Export    string
+	Check     *store.ReturnCheck
+	Rows      []returnRowView
+	Issues    []returnRowView
 }
 
 func (s *Server) paymentPage(r *http.Request, check *store.ReturnCheck) *formPage {
@@ -203,6 +209,9 @@ func (s *Server) paymentPage(r *http.Request, check *store.ReturnCheck) *formPag
 		d := paymentData{B: batchViewOf(b), Pager: pagerOf(r, n, total, paymentsPerPage), Export: "/payments/" + strconv.FormatInt(id, 10) + "?format=xlsx", Check: check}
 		for _, i := range items {
 			d.Items = append(d.Items, itemView{BatchItem: i, Amount: xiangpei.FormatFen(i.AmountFen)})
+			if i.AccountNo == "" {
+				d.NoAccount++
+			}
 		}
 		if check != nil {
 			for _, row := range check.Rows {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"xiangpei"
 	"xiangpei/internal/store"
@@ -89,6 +90,9 @@ type regPersonData struct {
 	RemoveID    int64 // the membership whose removal failed, to show its reason again
 	Remove      regReasonForm
 	Unmasked    *regUnmasked
+	Sanctions   []regSanctionLine // 失信人员: the person's blacklist entries
+	Blocked     bool
+	AddSanction regSanctionForm
 }
 
 // regUnmasked is a full value shown once, after its reason was logged.
@@ -167,7 +171,72 @@ func (s *Server) regPersonData(r *http.Request, id int64) (regPersonData, error)
 		d.Memberships = append(d.Memberships, regMembership{KeyGroupMembership: m, GroupName: d.GroupName[m.Group],
 			VerifierBy: s.regAccountName(r, names, m.VerifiedBy)})
 	}
+	sanctions, err := s.db.PersonSanctions(ctx, a.Scope(), id)
+	if err != nil {
+		return regPersonData{}, err
+	}
+	now := s.now()
+	d.AddSanction = regSanctionForm{StartsOn: now.In(xiangpei.ChinaTime).Format(time.DateOnly)}
+	for _, e := range sanctions {
+		line := regSanctionLine{SanctionEntry: e.SanctionEntry, DecidedBy: s.regAccountName(r, names, e.DecidedBy)}
+		if rec, err := e.Record(); err == nil {
+			line.InForce = rec.InForce(now)
+		}
+		d.Blocked = d.Blocked || line.InForce
+		d.Sanctions = append(d.Sanctions, line)
+	}
 	return d, nil
+}
+
+// regPersonSanctions is the JSON list of a person's blacklist entries.
+func (s *Server) regPersonSanctions(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
+		return
+	}
+	list, err := s.db.PersonSanctions(r.Context(), actorOf(r).Scope(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	writeJSON(w, http.StatusOK, map[string]any{"sanctions": jsonList(list, func(e store.PersonSanction) map[string]any {
+		m := regSanctionJSON(e.SanctionEntry, now)
+		m["person_id"] = e.PersonID
+		return m
+	})})
+}
+
+// regAddPersonSanction records a blacklist entry (失信人员) for a person: reason, evidence,
+// from and (optionally) until.
+func (s *Server) regAddPersonSanction(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.regPersonParam(w, r)
+	if !ok {
+		return
+	}
+	var f regSanctionForm
+	err := bind(r, &f)
+	var e store.PersonSanction
+	if err == nil {
+		e, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.PersonSanction, error) {
+			return tx.AddPersonSanction(a.Scope(), id, xiangpei.SanctionEntry{Reason: f.Reason, Evidence: f.Evidence,
+				StartsOn: f.StartsOn, EndsOn: f.EndsOn})
+		})
+	}
+	if err != nil {
+		s.regFail(w, r, err, s.regPersonAgain(r, id, func(d *regPersonData) { d.AddSanction = f }))
+		return
+	}
+	m := regSanctionJSON(e.SanctionEntry, s.now())
+	m["person_id"] = e.PersonID
+	answer(w, r, http.StatusCreated, m, regPersonPath(id), "registry_person_sanction_added")
+}
+
+// registerPersonSanctionRoutes registers the person blacklist (失信人员) of the registry.
+func (s *Server) registerPersonSanctionRoutes() {
+	edit := Duty(xiangpei.DutyRegistry, xiangpei.DutySysAdmin)
+	s.handleBoth("POST /registry/persons/{person}/sanctions", "/api/v1/persons/{person}/sanctions", edit, s.regAddPersonSanction)
+	s.handle("GET /api/v1/persons/{person}/sanctions", registryReader(), s.regPersonSanctions)
 }
 
 func (s *Server) regPersonTitle(r *http.Request, d regPersonData) string {
@@ -191,8 +260,16 @@ func (s *Server) regPerson(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		sanctions, err := s.db.PersonSanctions(r.Context(), actorOf(r).Scope(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		now := s.now()
 		writeJSON(w, http.StatusOK, map[string]any{"person": regPersonJSON(p), "key_groups": jsonList(list, regKeyGroupJSON),
-			"sensitive_hidden": hidden})
+			"sensitive_hidden": hidden, "sanctions": jsonList(sanctions, func(e store.PersonSanction) map[string]any {
+				return regSanctionJSON(e.SanctionEntry, now)
+			})})
 		return
 	}
 	d, err := s.regPersonData(r, id)

@@ -70,6 +70,10 @@ func (s *Server) registerRoutes() {
 	s.registerClaimReviewRoutes()
 	s.registerPaymentRoutes()
 	s.registerSubsidyRoutes()
+	s.registerPersonSanctionRoutes()
+	s.registerBankAccountRoutes()
+	s.registerPaymentStageRoutes()
+	s.registerHistoryImportRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
