@@ -36,7 +36,7 @@ var DemoAccounts = []DemoAccount{
 	{Login: "zz_officer", Name: "株洲市人社局经办", Role: xiangpei.RoleOfficer, Region: "430200",
 		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview2, xiangpei.DutyPublish, xiangpei.DutyTargets, xiangpei.DutyRegistry}, Try: "the city's shortage list; city registry"},
 	{Login: "zz_finance", Name: "株洲市财务经办", Role: xiangpei.RoleOfficer, Region: "430200",
-		Duties: xiangpei.Duties{xiangpei.DutyPayment}, Try: "payments (later issues)"},
+		Duties: xiangpei.Duties{xiangpei.DutyPayment}, Try: "payment batches, bank and return files, the ledger"},
 	{Login: "ty_officer", Name: "天元区人社局经办", Role: xiangpei.RoleOfficer, Region: "430211",
 		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview1, xiangpei.DutyComplaint, xiangpei.DutyRegistry, xiangpei.DutyUnmask}, Try: "class review queue, attendance anomalies, amendments"},
 	{Login: "ht_officer", Name: "荷塘区人社局经办", Role: xiangpei.RoleOfficer, Region: "430202",
@@ -181,10 +181,17 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 				}
 			}
 		}
-		evaluation := func(d *demoWorld) error { return demoEvaluation(d, orgs["assessor"], persons["wang"]) }
+		var claims *claimDemo // 补贴: the claim demo's classes run with the training demo, its claims once the accounts exist
+		evaluation := func(d *demoWorld) (err error) {
+			if err = demoEvaluation(d, orgs["assessor"], persons["wang"]); err == nil {
+				claims, err = demoClaimClassesOf(d, orgs["assessor"], persons["li"])
+			}
+			return err
+		}
 		if err := demoTraining(tx, cal, inst, venue, teachers, persons["li"], persons["chen"], evaluation); err != nil {
 			return err
 		}
+		actors := map[string]xiangpei.Actor{}
 		for _, d := range DemoAccounts {
 			in := xiangpei.AccountInput{Login: d.Login, DisplayName: d.Name, Role: d.Role, Duties: d.Duties, Region: d.Region,
 				OrgID: orgs[d.Org], PersonID: persons[d.Person]}
@@ -192,6 +199,7 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 			if err != nil {
 				return fmt.Errorf("demo account %s: %w", d.Login, err)
 			}
+			actors[d.Login] = a.Actor()
 			if d.Role.NeedsSecondFactor() {
 				secret, err := auth.NewTOTP(d.Login)
 				if err != nil {
@@ -205,7 +213,7 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 				}
 			}
 		}
-		return nil
+		return claims.claimsAs(actors)
 	})
 }
 
