@@ -25,7 +25,8 @@ import (
 // takes it up, reduces one line with a reason and approves the others, and passes it; the city
 // officer (another account) approves every line and passes it to the public notice; a visitor
 // objects to a line on the public notice page and the city officer dismisses the objection;
-// the journey's clock moves past the notice's end; the finance officer builds a batch, reads
+// the journey's clock moves past the notice's end; the institution's staff sets its bank
+// account on /org/bank-account; the finance officer builds a batch (paid to that account), reads
 // the bank file, uploads the bank's return file made from it with one line 失败 (dry run, then
 // commit), re-issues the failed line in a new batch and imports its return — every line of the
 // claim is paid; the ledger balances; 李建国, a trainee of the class, sees the subsidy paid on
@@ -192,6 +193,17 @@ func TestBrowserClaimsJourney(t *testing.T) {
 	j.wantText("main", "公示结束")
 	j.shot("notice-ended")
 
+	// 6b. A batch pays only payees with a bank account: the institution's staff sets its
+	// settlement account (收款账户) on /org/bank-account — a new account replacing the demo's.
+	j.signIn("inst_staff", seed.DemoPassword)
+	j.open("/org/bank-account")
+	j.fill("#bank-holder", k.OrgName, "#bank-bank", "中国建设银行", "#bank-branch", "中国建设银行株洲荷塘支行", "#bank-no", "6217 0020 3040 5060 708")
+	j.shot("bank-account")
+	j.submit(`form[action="/org/bank-account"] button`)
+	j.wantText("main", "中国建设银行株洲荷塘支行")
+	j.shot("bank-account-saved")
+	j.signOut()
+
 	// 7. The finance officer builds a batch of the approved lines and reads the bank file.
 	j.signInOfficer("zz_finance")
 	j.open("/payments")
@@ -210,7 +222,7 @@ func TestBrowserClaimsJourney(t *testing.T) {
 		if !ok {
 			j.fail("the bank file has no row for line %d (%s)", l.ID, l.PersonName)
 		}
-		if row[2] != "机构" || row[3] != k.OrgName || row[6] != xiangpei.FormatFen(store.EffectiveFen(l)) {
+		if row[2] != "机构" || row[3] != k.OrgName || row[5] != "6217002030405060708" || row[6] != xiangpei.FormatFen(store.EffectiveFen(l)) {
 			j.fail("the bank file's row for line %d is %v, want the institution %s paid %s", l.ID, row, k.OrgName, xiangpei.FormatFen(store.EffectiveFen(l)))
 		}
 	}

@@ -264,23 +264,7 @@ func (tx *Tx) knownRefs(source, kind string, exts []string, into map[string]int6
 
 // lookupStrings runs a chunked "IN" query over text keys, handing each row to scan.
 func (tx *Tx) lookupStrings(query string, keys []string, scan func(scanner) error) error {
-	for _, args := range inChunks(distinct(keys), "") {
-		rows, err := tx.tx.QueryContext(tx.ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachChunk(tx, query, distinct(keys), "", nil, scan)
 }
 
 // HistorySHA is the sha256 that names a file set: that of its packed zip.

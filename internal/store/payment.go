@@ -42,7 +42,7 @@ type Batch struct {
 	Version   int64
 	PaidFen   int64
 	Waiting   int
-	LeftOut   int  // lines of the region left out because their payee had no bank account (RequireAccount)
+	LeftOut   int  // lines of the region left out because their payee had no bank account
 	Stage2    bool // a batch of second stages (staged payment)
 }
 
@@ -74,9 +74,6 @@ type BatchInput struct {
 	LineIDs  []int64
 	Reissue  bool
 	Note     string
-	// RequireAccount leaves out (and counts) the lines whose payee has no bank account; without
-	// it they are paid with an empty account column, as before the account registry.
-	RequireAccount bool
 	// Stage2 builds a batch of the second stages of staged lines whose employment is verified.
 	Stage2 bool
 }
@@ -327,7 +324,8 @@ func (tx *Tx) payCandidates(g xiangpei.Budget, s xiangpei.Scope, in BatchInput) 
 // Reissue) while the budget's remaining amount lasts. Named lines that are not available, or
 // that do not fit, refuse the whole batch; with no names, lines another batch has just taken
 // are skipped and the batch stops at the first line that does not fit. Each item keeps a copy
-// of the payee's bank account; with RequireAccount a line without one is left out and counted.
+// of the payee's bank account; a line whose payee has none is always left out and counted
+// (a named one refuses the batch), and when no line has an account nothing is written.
 // A staged budget (Stage1Pct < 100) pays the first stage and holds the rest (budget →
 // payable); Stage2 pays the verified second stages it holds (payable → reserved).
 func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
@@ -385,7 +383,7 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 			if !ok {
 				return Batch{}, xiangpei.Errorf(xiangpei.Conflict, "payment.line_unavailable", "Line %v cannot be paid in this batch: it is not waiting for payment in the budget's region.", id)
 			}
-			if in.RequireAccount && !c.hasAcct {
+			if !c.hasAcct {
 				return Batch{}, xiangpei.Errorf(xiangpei.Conflict, "payment.no_account", "Line %v waits for the payee's bank account.", id)
 			}
 			if !seen[id] {
@@ -399,7 +397,7 @@ func (tx *Tx) BuildBatch(s xiangpei.Scope, in BatchInput) (Batch, error) {
 	leftOut := 0
 	var first *payCandidate
 	for _, c := range cands {
-		if in.RequireAccount && !c.hasAcct {
+		if !c.hasAcct {
 			leftOut++
 			continue
 		}
@@ -869,4 +867,72 @@ func (tx *Tx) Clawback(s xiangpei.Scope, lineID, version int64, reason string) (
 		return xiangpei.ClaimLine{}, err
 	}
 	return tx.claimLine(lineID)
+}
+
+// WaitingPayee is a payee whose lines wait for a bank account: the lines of the budget's
+// region that a batch would take (approved, or failed at the bank) but leaves out because the
+// payee has no account.
+type WaitingPayee struct {
+	Kind      string // institution or person
+	OrgID     int64  // the institution (institution claims)
+	PersonID  int64  // the person (person claims)
+	Name      string
+	PayID     string // credit code, or the masked ID number
+	Lines     int
+	AmountFen int64
+}
+
+// PayeesWithoutAccount lists the payees of the budget's region (budget in reach) whose payable
+// lines wait for a bank account, institutions first, then by name.
+func (db *DB) PayeesWithoutAccount(ctx context.Context, s xiangpei.Scope, budgetID int64) ([]WaitingPayee, error) {
+	g, err := db.Budget(ctx, s, budgetID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT k.kind, COALESCE(k.org_id, 0), l.person_id, COALESCE(o.name, ''), COALESCE(o.credit_code, ''),
+		p.name, p.id_number, CASE WHEN l.reduced_fen > 0 THEN l.reduced_fen ELSE l.amount_fen END
+		FROM claim_lines l JOIN claims k ON k.id = l.claim_id JOIN persons p ON p.id = l.person_id
+		LEFT JOIN organisations o ON o.id = k.org_id
+		LEFT JOIN bank_accounts ba ON (k.kind = 'institution' AND ba.org_id = k.org_id) OR (k.kind = 'person' AND ba.person_id = k.person_id)
+		WHERE l.status IN ('approved', 'payment_failed') AND l.payable AND ba.id IS NULL AND k.county LIKE $1 AND k.county LIKE $2
+		ORDER BY k.kind, l.id`, xiangpei.RegionPrefix(g.Region)+"%", s.RegionPattern())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []WaitingPayee
+	at := map[[2]int64]int{}
+	for rows.Next() {
+		var w WaitingPayee
+		var org, code, person, idn string
+		var fen int64
+		if err := rows.Scan(&w.Kind, &w.OrgID, &w.PersonID, &org, &code, &person, &idn, &fen); err != nil {
+			return nil, err
+		}
+		key := [2]int64{w.OrgID, 0}
+		if w.Kind == string(xiangpei.ClaimInstitution) {
+			w.PersonID, w.Name, w.PayID = 0, org, code
+		} else {
+			w.Kind, w.OrgID, w.Name, w.PayID = "person", 0, person, xiangpei.IDNumber(idn).Masked()
+			key = [2]int64{0, w.PersonID}
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, w)
+		}
+		out[i].Lines++
+		out[i].AmountFen += fen
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind == string(xiangpei.ClaimInstitution)
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
 }

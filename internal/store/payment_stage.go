@@ -206,3 +206,56 @@ func (tx *Tx) VerifyEmployment(s xiangpei.Scope, lineID int64, note string) (Pay
 	}
 	return scanStage(tx.tx.QueryRowContext(tx.ctx, `SELECT `+stageCols+stageFrom+` WHERE ps.line_id = $1`, lineID))
 }
+
+// LineStages is what a staged line shows where people look (claim page, /me/claims, the
+// lifelong record): its first stage (the latest live item of stage 1: in_payment, paid,
+// payment_failed or clawback) and its second stage (waiting until Until, payable, in_payment,
+// paid or cancelled), with amounts.
+type LineStages struct {
+	LineID       int64
+	Stage1Fen    int64
+	Stage1Status string // the first-stage item's status ("" when none)
+	Stage2Fen    int64
+	Stage2Status string // waiting, payable, in_payment, paid, cancelled
+	ClassEnd     string
+	Until        string // the last day employment may start (class end + EmploymentMonths)
+}
+
+// StagesOfLines reads the stages of the staged lines among lineIDs, within scope (officers by
+// the claim's county, an institution its claims, a person their own lines), set-wise: one
+// query per chunk of lines. Lines that are not staged (or out of scope) are absent.
+func (db *DB) StagesOfLines(ctx context.Context, s xiangpei.Scope, lineIDs []int64) (map[int64]LineStages, error) {
+	out := map[int64]LineStages{}
+	if len(lineIDs) == 0 {
+		return out, nil
+	}
+	a := scopeOf(s)
+	for _, chunk := range inChunks(lineIDs, int64(0)) {
+		args := append([]any{a.all, a.region, a.org, a.person}, chunk...)
+		rows, err := db.read.QueryContext(ctx, `SELECT ps.line_id, ps.stage2_fen, ps.status, ps.class_end,
+			COALESCE((SELECT i.amount_fen FROM payment_items i WHERE i.line_id = ps.line_id AND i.stage = 1
+				ORDER BY CASE WHEN i.status = 'payment_failed' THEN 1 ELSE 0 END, i.id DESC LIMIT 1), 0),
+			COALESCE((SELECT i.status FROM payment_items i WHERE i.line_id = ps.line_id AND i.stage = 1
+				ORDER BY CASE WHEN i.status = 'payment_failed' THEN 1 ELSE 0 END, i.id DESC LIMIT 1), '')
+			FROM payment_stages ps JOIN claim_lines l ON l.id = ps.line_id JOIN claims k ON k.id = l.claim_id
+			WHERE ($1 OR k.county LIKE $2) AND (CAST($3 AS BIGINT) = 0 OR k.org_id = $3) AND (CAST($4 AS BIGINT) = 0 OR l.person_id = $4)
+			AND ps.line_id IN (`+inList(5)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var st LineStages
+			if err := rows.Scan(&st.LineID, &st.Stage2Fen, &st.Stage2Status, &st.ClassEnd, &st.Stage1Fen, &st.Stage1Status); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.Until = employmentDeadline(st.ClassEnd)
+			out[st.LineID] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

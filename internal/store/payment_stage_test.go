@@ -16,13 +16,12 @@ var acct = store.BankAccountInput{AccountName: "", BankName: "中国农业银行
 
 // TestBankAccounts: the institution (or a registry officer of its county) keeps its account,
 // the person their own; the number and the name are checked; changes are audited with masked
-// numbers; a batch with RequireAccount leaves out lines without one (nothing written when none
-// is left); the batch copies the account, the bank file carries it, and a later change does not
+// numbers; a batch leaves out lines without one (nothing written when none is left); the batch copies the account, the bank file carries it, and a later change does not
 // alter the batch already built.
 func TestBankAccounts(t *testing.T) {
 	for _, db := range storetest.Engines(t) {
 		t.Run(string(db.Engine), func(t *testing.T) {
-			x, _ := payWorld(t, db)
+			x, _ := payWorldBare(t, db)
 			ctx := context.Background()
 			inst := x.w.Inst
 			setOrg := func(a xiangpei.Actor, in store.BankAccountInput) (store.BankAccount, error) {
@@ -49,9 +48,9 @@ func TestBankAccounts(t *testing.T) {
 				t.Fatalf("refusals wrote an account: %v %v", ok, err)
 			}
 
-			// without an account, RequireAccount leaves every line out: nothing written
+			// without an account every line is left out: refused, nothing written
 			county := payBudget(t, db, payCounty, "430211", 1_000_000)
-			_, err = payBuild(t, db, payCounty, store.BatchInput{BudgetID: county.ID, RequireAccount: true})
+			_, err = payBuild(t, db, payCounty, store.BatchInput{BudgetID: county.ID})
 			wantKind(t, "all wait for an account", err, xiangpei.Invalid, "payment.all_wait_account")
 			if bs, n, _ := db.Batches(ctx, xiangpei.Scope{All: true}, store.BatchFilter{}, store.Page{}); n != 0 {
 				t.Fatalf("batches %+v", bs)
@@ -69,7 +68,7 @@ func TestBankAccounts(t *testing.T) {
 				t.Fatalf("audit %v %v", err, details)
 			}
 
-			b, err := payBuild(t, db, payCounty, store.BatchInput{BudgetID: county.ID, RequireAccount: true})
+			b, err := payBuild(t, db, payCounty, store.BatchInput{BudgetID: county.ID})
 			if err != nil || b.Items != 2 || b.LeftOut != 0 {
 				t.Fatalf("build: %v %+v", err, b)
 			}

@@ -22,8 +22,23 @@ var (
 
 // payWorld takes the claim world's claim through review and notice and moves the clock past
 // the notice's end: persons 0 and 1 have payable lines (0 reduced to ¥500) that the first batch
-// build approves (CloseNotices).
+// build approves (CloseNotices). The institution's staff has registered its settlement account
+// (a batch leaves out the lines whose payee has none).
 func payWorld(t *testing.T, db *store.DB) (*claimWorld, xiangpei.Claim) {
+	t.Helper()
+	x, k := payWorldBare(t, db)
+	in := acct
+	in.AccountName = x.w.Inst.Name
+	if _, err := crDo(t, db, x.w.InstA, func(tx *store.Tx) (store.BankAccount, error) {
+		return tx.SetOrgBankAccount(x.w.InstA.Scope(), x.w.Inst.ID, in)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return x, k
+}
+
+// payWorldBare is payWorld before any bank account is registered.
+func payWorldBare(t *testing.T, db *store.DB) (*claimWorld, xiangpei.Claim) {
 	t.Helper()
 	x := newClaimWorld(t, db)
 	k, n := toNotice(t, x, crSubmitted(t, x))

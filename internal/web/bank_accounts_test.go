@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -20,10 +21,26 @@ import (
 func TestBankAccountsAndStagesWeb(t *testing.T) {
 	for _, db := range storetest.Engines(t) {
 		t.Run(string(db.Engine), func(t *testing.T) {
-			x, tok, _, payer := payWeb(t, db)
+			x, tok, foreign, payer := payWebBare(t, db)
 			inst := x.instTok
+			// no payee of the region has an account: the build is refused, nothing written
+			bals0, err := db.LedgerBalances(context.Background(), payer.Actor(), 0)
+			if err != nil || len(bals0) != 1 {
+				t.Fatalf("budgets %v", err)
+			}
+			st, raw, _ := x.request(tok, http.MethodPost, "/api/v1/payments", map[string]any{"budget": bals0[0].Budget.ID})
+			if st != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "行在等待银行账户，没有可以发放的行") {
+				t.Fatalf("build without accounts: %d %s", st, raw)
+			}
+			if list := x.api(t, tok, http.MethodGet, "/api/v1/payments", nil, http.StatusOK); crNum(list["total"]) != 0 {
+				t.Fatalf("a refused build wrote a batch: %v", list)
+			}
+			if st, body, _ := x.signedIn(t, payer).post("/payments", url.Values{"budget": {fmt.Sprint(bals0[0].Budget.ID)}}); st != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, "行在等待银行账户") {
+				t.Fatalf("form build without accounts: %d", st)
+			}
 			acct := map[string]any{"account_name": "别的公司", "bank_name": "中国农业银行", "branch": "中国农业银行株洲天元支行", "account_no": "6228 4800 1234 5678 901"}
-			st, raw, _ := x.request(inst, http.MethodPost, "/api/v1/org/bank-account", acct)
+			st, raw, _ = x.request(inst, http.MethodPost, "/api/v1/org/bank-account", acct)
 			if st != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "户名必须是收款人登记的名称") {
 				t.Fatalf("wrong name: %d %s", st, raw)
 			}
@@ -65,9 +82,20 @@ func TestBankAccountsAndStagesWeb(t *testing.T) {
 			if st, body, _ := x.signedIn(t, payer).get("/subsidy/budgets"); st != http.StatusOK || !strings.Contains(body, "分期：第一期 70%") {
 				t.Errorf("budget page: %d", st)
 			}
-			b := x.api(t, tok, http.MethodPost, "/api/v1/payments", map[string]any{"budget": g.ID, "require_account": true}, http.StatusCreated)
+			b := x.api(t, tok, http.MethodPost, "/api/v1/payments", map[string]any{"budget": g.ID}, http.StatusCreated)
 			id := crNum(b["id"])
 			assertLedgerBalanced(t, db)
+			if crNum(b["left_out"]) != 0 {
+				t.Fatalf("left out %v", b)
+			}
+			// the list of payees waiting for an account: none left in the region; another county's batch is 404
+			if m := x.api(t, tok, http.MethodGet, fmt.Sprintf("/api/v1/payments/%d/no-account", id), nil, http.StatusOK); len(m["payees"].([]any)) != 0 {
+				t.Fatalf("waiting payees %v", m)
+			}
+			x.api(t, foreign, http.MethodGet, fmt.Sprintf("/api/v1/payments/%d/no-account", id), nil, http.StatusNotFound)
+			if st, body, _ := x.signedIn(t, payer).get(fmt.Sprintf("/payments/%d/no-account", id)); st != http.StatusOK || !strings.Contains(body, "本区没有等待收款账户的行") {
+				t.Fatalf("waiting page: %d", st)
+			}
 			items := x.api(t, tok, http.MethodGet, fmt.Sprintf("/api/v1/payments/%d", id), nil, http.StatusOK)["payment_items"].([]any)
 			first := items[0].(map[string]any)
 			if first["account_no"] != "6228480012345678901" || fmt.Sprint(first["stage"]) != "1" {

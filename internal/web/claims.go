@@ -56,6 +56,75 @@ type claimLineView struct {
 	MaskedID string
 	Amount   string
 	Steps    []traceView
+	Stages   []string // a staged line: its first and second stage, with amounts (empty when not staged)
+}
+
+// stageTexts says where a staged line's stages are: stage 1 paid (or in payment, failed,
+// clawed back), stage 2 waiting for employment until the date 6 months after class end,
+// payable, in payment or paid.
+func (s *Server) stageTexts(lang string, st store.LineStages) []string {
+	one := s.msg.T(lang, "claim.status."+st.Stage1Status)
+	if st.Stage1Status == "" {
+		one = s.msg.T(lang, "claim.status.in_payment")
+	}
+	args := []any{xiangpei.FormatFen(st.Stage2Fen)}
+	if st.Stage2Status == "waiting" {
+		args = append(args, st.Until)
+	}
+	return []string{s.msg.T(lang, "payment.line_stage1", xiangpei.FormatFen(st.Stage1Fen), one),
+		s.msg.T(lang, "payment.line_stage2."+st.Stage2Status, args...)}
+}
+
+func (s *Server) stagesJSON(lang string, st store.LineStages) map[string]any {
+	return map[string]any{"stage1_fen": st.Stage1Fen, "stage1_yuan": xiangpei.FormatFen(st.Stage1Fen), "stage1_status": st.Stage1Status,
+		"stage2_fen": st.Stage2Fen, "stage2_yuan": xiangpei.FormatFen(st.Stage2Fen), "stage2_status": st.Stage2Status,
+		"class_end": st.ClassEnd, "employment_until": st.Until, "text": s.stageTexts(lang, st)}
+}
+
+// lineStages reads the stages of the lines in one store read (set-wise).
+func (s *Server) lineStages(r *http.Request, sc xiangpei.Scope, lines []xiangpei.ClaimLine) (map[int64]store.LineStages, error) {
+	ids := make([]int64, 0, len(lines))
+	for _, l := range lines {
+		if l.Status == xiangpei.ClaimPaid || l.Status == xiangpei.ClaimInPayment || l.Status == xiangpei.LinePaymentFailed || l.Status == xiangpei.LineClawback {
+			ids = append(ids, l.ID)
+		}
+	}
+	return s.db.StagesOfLines(r.Context(), sc, ids)
+}
+
+// lineViewsOf makes the views of the lines, with their stages.
+func (s *Server) lineViewsOf(r *http.Request, sc xiangpei.Scope, lines []xiangpei.ClaimLine) ([]claimLineView, error) {
+	lang := stateOf(r).lang
+	stages, err := s.lineStages(r, sc, lines)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]claimLineView, 0, len(lines))
+	for _, l := range lines {
+		v := s.lineView(lang, l)
+		if st, ok := stages[l.ID]; ok {
+			v.Stages = s.stageTexts(lang, st)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// linesJSONOf is the JSON of the lines, each with "stages" (null when not staged).
+func (s *Server) linesJSONOf(r *http.Request, sc xiangpei.Scope, lines []xiangpei.ClaimLine) ([]map[string]any, error) {
+	lang := stateOf(r).lang
+	stages, err := s.lineStages(r, sc, lines)
+	if err != nil {
+		return nil, err
+	}
+	out := jsonList(lines, s.lineJSON(lang))
+	for i, l := range lines {
+		out[i]["stages"] = nil
+		if st, ok := stages[l.ID]; ok {
+			out[i]["stages"] = s.stagesJSON(lang, st)
+		}
+	}
+	return out, nil
 }
 
 type claimView struct {
@@ -338,8 +407,8 @@ func (s *Server) claimShowPage(r *http.Request) *formPage {
 		if a.Role == xiangpei.RolePerson {
 			d.Back = "/me/claims"
 		}
-		for _, l := range lines {
-			d.Lines = append(d.Lines, s.lineView(lang, l))
+		if d.Lines, err = s.lineViewsOf(r, sc, lines); err != nil {
+			return nil, err
 		}
 		return s.page(r, s.msg.T(lang, "claim.show_title", k.ID), d), nil
 	}}
@@ -353,7 +422,6 @@ func (s *Server) claimShow(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		lang := stateOf(r).lang
 		if wantsXLSX(r) {
 			s.claimLinesXLSX(w, r, sc, k)
 			return
@@ -365,7 +433,12 @@ func (s *Server) claimShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		m := claimJSON(k)
-		m["claim_lines"], m["lines_total"], m["page"], m["per_page"] = jsonList(lines, s.lineJSON(lang)), total, n, claimsPerPage
+		js, err := s.linesJSONOf(r, sc, lines)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		m["claim_lines"], m["lines_total"], m["page"], m["per_page"] = js, total, n, claimsPerPage
 		writeJSON(w, http.StatusOK, m)
 		return
 	}
@@ -461,8 +534,10 @@ func (s *Server) claimMinePage(r *http.Request) *formPage {
 		}
 		covered := map[int64]bool{}
 		d := claimMineData{}
+		if d.Lines, err = s.lineViewsOf(r, a.Scope(), lines); err != nil {
+			return nil, err
+		}
 		for _, l := range lines {
-			d.Lines = append(d.Lines, s.lineView(lang, l))
 			if l.Status.Live() {
 				covered[l.CertificateID] = true
 			}
@@ -486,7 +561,12 @@ func (s *Server) claimMine(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if stateOf(r).api {
-			writeJSON(w, http.StatusOK, map[string]any{"lines": jsonList(lines, s.lineJSON(lang)), "total": len(lines)})
+			js, err := s.linesJSONOf(r, a.Scope(), lines)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"lines": js, "total": len(lines)})
 			return
 		}
 		T := func(k string) string { return s.msg.T(lang, k) }

@@ -24,6 +24,7 @@ func (s *Server) registerPaymentRoutes() {
 	s.handleBoth("POST /payments/{batch}/return", "/api/v1/payments/{batch}/return", pay, s.paymentReturn)
 	s.handleBoth("POST /payments/{batch}/clawback", "/api/v1/payments/{batch}/clawback", pay, s.paymentClawback)
 	s.handleBoth("GET /ledger", "/api/v1/ledger", pay, s.ledgerShow)
+	s.handleBoth("GET /payments/{batch}/no-account", "/api/v1/payments/{batch}/no-account", pay, s.paymentNoAccount)
 }
 
 func paymentPath(id int64) string { return "/payments/" + strconv.FormatInt(id, 10) }
@@ -137,8 +138,6 @@ type buildForm struct {
 	Lines   []string `json:"lines"`
 	Reissue bool     `json:"reissue"`
 	Note    string   `json:"note"`
-	// RequireAccount leaves out the lines whose payee has no bank account (counted on the batch)
-	RequireAccount bool `json:"require_account"`
 	// Stage2 pays the verified second stages of a staged budget
 	Stage2 bool `json:"stage2"`
 }
@@ -146,7 +145,7 @@ type buildForm struct {
 func (s *Server) paymentBuild(w http.ResponseWriter, r *http.Request) {
 	var f buildForm
 	err := bind(r, &f)
-	in := store.BatchInput{BudgetID: f.Budget, Reissue: f.Reissue, Note: f.Note, RequireAccount: f.RequireAccount, Stage2: f.Stage2}
+	in := store.BatchInput{BudgetID: f.Budget, Reissue: f.Reissue, Note: f.Note, Stage2: f.Stage2}
 	for _, l := range f.Lines {
 		for _, part := range strings.FieldsFunc(l, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '，' }) {
 			id, perr := strconv.ParseInt(part, 10, 64)
@@ -477,4 +476,46 @@ func (s *Server) ledgerShow(w http.ResponseWriter, r *http.Request) {
 		d.Entries = append(d.Entries, entryView{LedgerEntry: e, Amount: xiangpei.FormatFen(e.AmountFen), At: e.At.In(xiangpei.ChinaTime).Format("2006-01-02 15:04")})
 	}
 	s.render(w, r, http.StatusOK, "ledger", s.page(r, T("ledger.title"), d))
+}
+
+func waitingPayeeJSON(p store.WaitingPayee) map[string]any {
+	return map[string]any{"kind": p.Kind, "org_id": p.OrgID, "person_id": p.PersonID, "name": p.Name, "payee_id": p.PayID,
+		"lines": p.Lines, "amount_fen": p.AmountFen, "amount_yuan": xiangpei.FormatFen(p.AmountFen)}
+}
+
+type waitingPayeeView struct {
+	store.WaitingPayee
+	Amount string
+}
+
+type noAccountData struct {
+	B      batchView
+	Payees []waitingPayeeView
+}
+
+// paymentNoAccount lists the payees of the batch's budget region whose lines wait for a bank
+// account (the batch page's "N lines wait for a bank account" links here). An institution's
+// account is set on /registry/orgs/{org}/bank-account (or by its staff on /org/bank-account),
+// a person's by the person on /me/bank-account.
+func (s *Server) paymentNoAccount(w http.ResponseWriter, r *http.Request) {
+	sc := actorOf(r).Scope()
+	b, _, err := pathObject(r, "batch", sc, s.db.Batch)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.db.PayeesWithoutAccount(r.Context(), sc, b.BudgetID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{"batch": batchJSON(b), "payees": jsonList(list, waitingPayeeJSON)})
+		return
+	}
+	d := noAccountData{B: batchViewOf(b)}
+	for _, p := range list {
+		d.Payees = append(d.Payees, waitingPayeeView{WaitingPayee: p, Amount: xiangpei.FormatFen(p.AmountFen)})
+	}
+	s.render(w, r, http.StatusOK, "payment_no_account", s.page(r, s.msg.T(stateOf(r).lang, "payment.no_account_title", b.ID), d))
 }

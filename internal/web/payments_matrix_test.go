@@ -86,6 +86,17 @@ func matrixPayments(t *testing.T, tx *store.Tx, w *matrixWorld) {
 		if err != nil {
 			t.Fatalf("matrix payments step 11: %v", err)
 		}
+		// the institution's staff registers its settlement account: a batch pays only payees with one
+		tx.Actor = xiangpei.Actor{AccountID: 9100 + int64(i)*10, Name: "matrix_inst", Role: xiangpei.RoleInstitution, OrgID: k.OrgID}
+		o, err := tx.Org(xiangpei.Scope{OrgID: k.OrgID}, k.OrgID)
+		if err != nil {
+			t.Fatalf("matrix payments step 11a: %v", err)
+		}
+		if _, err := tx.SetOrgBankAccount(xiangpei.Scope{OrgID: k.OrgID}, k.OrgID, store.BankAccountInput{AccountName: o.Name, BankName: "中国农业银行",
+			Branch: "中国农业银行株洲天元支行", AccountNo: "6228480012345678901"}); err != nil {
+			t.Fatalf("matrix payments step 11b: %v", err)
+		}
+		tx.Actor = pay
 		b, err := tx.BuildBatch(pay.Scope(), store.BatchInput{BudgetID: g.ID})
 		if err != nil {
 			t.Fatalf("matrix payments step 12: %v", err)

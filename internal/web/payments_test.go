@@ -48,6 +48,16 @@ func assertLedgerBalanced(t *testing.T, db *store.DB) {
 // officer, another county's, and the county's budget of ¥100,000.
 func payWeb(t *testing.T, db *store.DB) (x *crWeb, payTok, foreignTok string, payer xiangpei.Account) {
 	t.Helper()
+	x, payTok, foreignTok, payer = payWebBare(t, db)
+	// the institution's staff registers its settlement account: a batch pays only payees with one
+	x.api(t, x.instTok, http.MethodPost, "/api/v1/org/bank-account", map[string]any{"account_name": x.w.Inst.Name, "bank_name": "中国农业银行",
+		"branch": "中国农业银行株洲天元支行", "account_no": "6228 4800 1234 5678 901"}, http.StatusCreated)
+	return x, payTok, foreignTok, payer
+}
+
+// payWebBare is payWeb before the institution registers its bank account.
+func payWebBare(t *testing.T, db *store.DB) (x *crWeb, payTok, foreignTok string, payer xiangpei.Account) {
+	t.Helper()
 	x = newCRWeb(t, db)
 	path := fmt.Sprintf("/api/v1/claim-review/%d", x.claim)
 	k := x.api(t, x.countyTok, http.MethodGet, path, nil, http.StatusOK)

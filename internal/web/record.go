@@ -53,9 +53,9 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 	if err != nil {
 		return recordData{}, err
 	}
-	subsidies := make([]claimLineView, 0, len(lines))
-	for _, l := range lines {
-		subsidies = append(subsidies, s.lineView(stateOf(r).lang, l))
+	subsidies, err := s.lineViewsOf(r, a.Scope(), lines)
+	if err != nil {
+		return recordData{}, err
 	}
 	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
 		Evaluation: eval, Subsidies: subsidies, Sections: []string{"record.school", "record.jobs"}}, nil
@@ -76,6 +76,15 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	lines := make([]xiangpei.ClaimLine, 0, len(d.Subsidies))
+	for _, v := range d.Subsidies {
+		lines = append(lines, v.ClaimLine)
+	}
+	subsidies, err := s.linesJSONOf(r, actorOf(r).Scope(), lines)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	groups := []map[string]any{}
 	for _, g := range d.KeyGroups {
 		groups = append(groups, map[string]any{"group": g.Group, "detail": g.Detail, "verified_at": g.VerifiedAt})
@@ -83,7 +92,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
 		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, certJSON),
 		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, personEntryJSON),
-		"jobs": []any{}, "subsidies": jsonList(d.Subsidies, func(v claimLineView) map[string]any { return s.lineJSON(stateOf(r).lang)(v.ClaimLine) })})
+		"jobs": []any{}, "subsidies": subsidies})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
