@@ -1,6 +1,7 @@
 package xiangpei
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,7 @@ var HistoryFiles = []HistoryFile{
 		hc("kind", "机构类型", "enum", true, "institution/培训机构, school/技工院校, assessor/评价机构, employer/用人单位"),
 		hc("county", "所在区县", "text", true, "six-digit county code known to the reference data"),
 		hc("address", "地址", "text", false, "at most 200 characters"),
+		hc("scope", "核准培训范围", "scope", false, "the approved training scope of an institution or school: occupation:level pairs separated by semicolons, such as 4-10-01-05:5;4-10-01-05:四级 (each a current detailed occupation of the catalogue); kept only for organisations the import creates"),
 		hc("blacklisted", "是否失信", "yesno", false, "是/否 (yes/no); empty is no"),
 		hc("blacklist_reason", "失信原因", "text", false, "required when blacklisted, 4 to 1000 characters"),
 		hc("blacklist_since", "失信起始日期", "date", false, "YYYY-MM-DD, required when blacklisted"),
@@ -173,6 +175,7 @@ type HistOrg struct {
 	Line      int
 	ExtID     string
 	Org       Organisation
+	Scope     []ScopeEntry // the approved training scope (occupation and level), in file order, without repeats
 	Blacklist HistBlacklist
 }
 
@@ -492,8 +495,44 @@ func ParseHistOrg(line int, v map[string]string, today time.Time) (HistOrg, []*E
 		}
 		h.Org = o
 	}
+	h.Scope = r.scope("scope", kind)
 	h.Blacklist = r.blacklist()
 	return h, r.reasons
+}
+
+// scope reads an approved-scope column: occupation:level pairs separated by ; (or ；), the
+// colon half- or full-width, the level as in every other file. Only institutions and schools
+// have one.
+func (r *histRow) scope(key, kind string) []ScopeEntry {
+	s := strings.ReplaceAll(strings.ReplaceAll(r.str(key), "；", ";"), "：", ":")
+	if s == "" {
+		return nil
+	}
+	if kind != "" && kind != string(OrgInstitution) && kind != string(OrgSchool) {
+		r.bad("history.scope_kind", "Only a training institution or a technical school has an approved training scope.")
+		return nil
+	}
+	var out []ScopeEntry
+	for _, pair := range strings.Split(s, ";") {
+		code, lv, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		level, known := histLevels[strings.TrimSpace(lv)]
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		if !ok || !known {
+			r.bad("history.scope_pair", "The scope entry %v is not an occupation code and a level joined by a colon, such as 4-10-01-05:5.", pair)
+			continue
+		}
+		e, err := ScopeEntry{OccupationCode: code, Level: level}.Validate()
+		if err != nil {
+			r.reasons = append(r.reasons, Reasons(err)...)
+			continue
+		}
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // ParseHistPerson checks a row of persons.csv on its own. The phone is optional: the previous

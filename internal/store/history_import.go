@@ -462,6 +462,16 @@ func (o *occupationCheck) check(code, level string) (*xiangpei.Error, error) {
 	return e, nil
 }
 
+// scopeProblem is the first scope entry the catalogue refuses, as the row's reason.
+func scopeProblem(occ *occupationCheck, scope []xiangpei.ScopeEntry) (*xiangpei.Error, error) {
+	for _, e := range scope {
+		if bad, err := occ.check(e.OccupationCode, e.Level); err != nil || bad != nil {
+			return bad, err
+		}
+	}
+	return nil, nil
+}
+
 func (tx *Tx) planOrgsPersons(p *histPlan) error {
 	counties, err := tx.counties()
 	if err != nil {
@@ -484,6 +494,7 @@ func (tx *Tx) planOrgsPersons(p *histPlan) error {
 		return err
 	}
 	seenCode := map[string]int{}
+	occ := &occupationCheck{tx: tx, seen: map[[2]string]*xiangpei.Error{}}
 	f := &p.orgs
 	for i, o := range f.rows {
 		if f.state[i] == rowBad {
@@ -501,6 +512,12 @@ func (tx *Tx) planOrgsPersons(p *histPlan) error {
 		seenCode[code] = i
 		if !counties[o.Org.County] {
 			markBad(p, f, xiangpei.HistFileOrganisations, i, herr("history.unknown_county", "The county %v is not in the reference data.", o.Org.County))
+			continue
+		}
+		if bad, err := scopeProblem(occ, o.Scope); err != nil {
+			return err
+		} else if bad != nil {
+			markBad(p, f, xiangpei.HistFileOrganisations, i, bad)
 			continue
 		}
 		if id, ok := byCode[code]; ok {

@@ -45,7 +45,7 @@ func historyClock(db *store.DB) {
 }
 
 // historyTables are the tables an import writes, counted to show that a refused import writes nothing.
-var historyTables = []string{"organisations", "sanctions", "persons", "person_sanctions", "venues", "teachers", "classes", "class_sessions",
+var historyTables = []string{"organisations", "org_scopes", "sanctions", "persons", "person_sanctions", "venues", "teachers", "classes", "class_sessions",
 	"class_teachers", "trainees", "attendance_events", "attendance_hours", "certificates", "insurance_records", "prior_subsidies", "external_refs"}
 
 func tableCounts(t *testing.T, db *store.DB) map[string]int {
@@ -115,7 +115,7 @@ func TestHistoryImport(t *testing.T) {
 				t.Fatal(err)
 			}
 			after := tableCounts(t, db)
-			for tb, n := range map[string]int{"organisations": 3, "sanctions": 1, "persons": 20, "person_sanctions": 1, "classes": 2, "class_sessions": 12,
+			for tb, n := range map[string]int{"organisations": 3, "org_scopes": 3, "sanctions": 1, "persons": 20, "person_sanctions": 1, "classes": 2, "class_sessions": 12,
 				"teachers": 2, "trainees": 18, "attendance_events": 252, "attendance_hours": 14*8 + 2 + 3*4, "certificates": 18, "insurance_records": 2,
 				"prior_subsidies": 3, "external_refs": 3 + 20 + 2 + 12 + 18 + 252 + 18 + 2 + 3} {
 				if after[tb]-before[tb] != n || rep.Written[tb] != n {
@@ -169,6 +169,16 @@ func TestHistoryImport(t *testing.T) {
 			if err != nil || len(lines) != 14 || lines[0].Audit == xiangpei.AuditNotRun {
 				t.Errorf("audit of the submitted claim: %v %d lines", err, len(lines))
 			}
+			// the imported approved scope covers the class: the audit finds nothing outside it
+			fs, err := db.LineFindings(ctx, inst.Scope(), k.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				if f.Code == xiangpei.CheckOutsideScope {
+					t.Errorf("line %d of the imported class is outside the imported scope", f.LineID)
+				}
+			}
 
 			// the same file set again: a second commit of the upload, and a new upload of it
 			_, err = store.Do(ctx, db, historyAdmin, func(tx *store.Tx) (store.HistoryReport, error) { return tx.CommitHistory(h.UploadID) })
@@ -221,15 +231,18 @@ func TestHistoryImportRefusals(t *testing.T) {
 			edit("rosters.csv", "R1-05,CLS-1", "R1-05,CLS-9")                                                                    // line 6: unknown class
 			edit("classes.csv", "CLS-2,ORG-2", "CLS-1,ORG-2")                                                                    // line 3: duplicate ext_id
 			edit("sessions.csv", "S1-3,CLS-1,2026-05-13 09:00,2026-05-13 12:00", "S1-3,CLS-1,2026-05-13 09:00,2026-05-13 08:00") // line 4
+			edit("organisations.csv", "6-18-02-04:五级", "6-18-02-04:五级;9-99-99-99:5")                                             // line 3: scope occupation
+			edit("organisations.csv", "黄河南路1号,,", "黄河南路1号,4-10-01-05:5,")                                                        // line 4: an assessor has no scope
 			edit("subsidies.csv", "1500.50", "1500.505")                                                                         // line 4: amount
 			edit("certificates.csv", "CERT-99,HN2019-Z0099,,P-19,4-10-01-05", "CERT-99,HN2019-Z0099,,P-19,9-99-99-99")           // line 19: occupation
 			want := map[string][]string{
-				"persons.csv":      {"4 id."},
-				"rosters.csv":      {"6 history.unknown_class"},
-				"classes.csv":      {"3 history.duplicate_ext"},
-				"sessions.csv":     {"4 history.session_times"},
-				"subsidies.csv":    {"4 history.amount"},
-				"certificates.csv": {"19 scope.unknown_occupation"},
+				"organisations.csv": {"3 scope.unknown_occupation", "4 history.scope_kind"},
+				"persons.csv":       {"4 id."},
+				"rosters.csv":       {"6 history.unknown_class"},
+				"classes.csv":       {"3 history.duplicate_ext"},
+				"sessions.csv":      {"4 history.session_times"},
+				"subsidies.csv":     {"4 history.amount"},
+				"certificates.csv":  {"19 scope.unknown_occupation"},
 			}
 			before := tableCounts(t, db)
 			h, err := store.Do(ctx, db, historyAdmin, func(tx *store.Tx) (store.HistoryImport, error) { return tx.CheckHistoryUpload("legacy", files) })

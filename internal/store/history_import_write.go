@@ -129,6 +129,21 @@ func (tx *Tx) writeHistory(p *histPlan, importID int64) (map[string]int, error) 
 	}); err != nil {
 		return w, err
 	}
+	type scoped struct {
+		org int64
+		e   xiangpei.ScopeEntry
+	}
+	var scopes []scoped
+	for _, i := range og {
+		for _, e := range p.orgs.rows[i].Scope {
+			scopes = append(scopes, scoped{p.orgs.id[i], e})
+		}
+	}
+	if err := put("org_scopes", []string{"id", "org_id", "occupation_code", "level", "created_at"}, len(scopes), func(k int) []any {
+		return []any{xiangpei.NewID(), scopes[k].org, scopes[k].e.OccupationCode, scopes[k].e.Level, now}
+	}); err != nil {
+		return w, err
+	}
 	evidence := "历史数据迁入 " + p.source
 	if err := put("sanctions", []string{"id", "org_id", "kind", "reason", "evidence", "starts_on", "ends_on", "decided_by", "created_at"},
 		len(p.orgSanct), func(k int) []any {
