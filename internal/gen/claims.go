@@ -72,6 +72,16 @@ type CityCert struct {
 	Source       string // assessment or competition
 	SourceID     int64
 	Status       string // valid or revoked
+	IssuerOrgID  int64  // the assessment body (0: none recorded)
+}
+
+// CityPlan is an assessment plan of the city's assessment body with one examiner and one
+// candidate (the planted evaluation signal): the examiner taught the candidate's class.
+type CityPlan struct {
+	ID, ClassID, CandidateID, PersonID, CertID int64
+	ExamAt                                     time.Time
+	ExaminerName, ExaminerIDNo                 string
+	ExaminerID                                 int64
 }
 
 // CityEvent is a check-in or check-out.
@@ -150,6 +160,10 @@ type CityYear struct {
 	// previous system paid.
 	PersonSanctions []CityPersonSanction
 	PriorSubsidies  []CityPriorSubsidy
+	// Assessor is the city's assessment body (kind assessor; no venue, teacher or scope), and
+	// Plans its assessment plans, each with an examiner who taught its one candidate.
+	Assessor CityOrg
+	Plans    []CityPlan
 	// Planted counts the lines each audit code must find; PlantedLines names each planted
 	// line's codes. Every other line has no problem.
 	Planted      map[string]int
@@ -176,7 +190,7 @@ var Plantable = []string{
 	xiangpei.CheckOverCapacity, xiangpei.CheckSharedPhone, xiangpei.CheckOwnStaff, xiangpei.CheckDigest,
 	xiangpei.AnomalyOutsideWindow, xiangpei.AnomalyOutsideGeofence, xiangpei.AnomalySharedDevice, xiangpei.AnomalyCopiedTimes,
 	xiangpei.CheckAlreadySubsidised, xiangpei.CheckTraineeOverlap, xiangpei.CheckTeacherOverlap, xiangpei.AnomalyImpossibleTravel,
-	xiangpei.CheckEmployedElsewhere, xiangpei.CheckYearlyCount,
+	xiangpei.CheckEmployedElsewhere, xiangpei.CheckYearlyCount, xiangpei.CheckEvalSignal,
 }
 
 // Second plants of codes already in Plantable, from the newer data sources: a trainee
@@ -210,6 +224,9 @@ func NewCityYear(seed int64, sc CityScale, year int) *CityYear {
 	for o := 0; o < nOrgs; o++ {
 		w.addOrg()
 	}
+	assessorCode := fmt.Sprintf("12430200MB%07d", seed%10000000)
+	w.Assessor = CityOrg{ID: cid(23, 0), Name: "株洲市职业技能鉴定中心", County: "430200",
+		CreditCode: assessorCode + string(xiangpei.CreditCheckChar(assessorCode))}
 	days := workdays(time.Date(year, 3, 2, 0, 0, 0, 0, china), 180)
 	seen := map[string]bool{}
 	newPerson := func(birthYear int) int {
@@ -423,6 +440,18 @@ func NewCityYear(seed int64, sc CityScale, year int) *CityYear {
 				w.Insurance = append(w.Insurance, CityInsurance{ID: cid(20, len(w.Insurance)), PersonID: w.Persons[t0.Person].ID,
 					Employer: "株洲某制造有限公司", From: c.Sessions[0].Starts.In(china).AddDate(0, -6, 0).Format(time.DateOnly)})
 				mark(t0.LineID, code)
+			case xiangpei.CheckEvalSignal:
+				// the certificate comes from an assessment of the city's body whose one examiner
+				// is the teacher of the candidate's class (the examiner = teacher signal); the
+				// plan's date and the certificate's issuer are set below, after any move of
+				// sessions
+				ce := cert(t0)
+				n := len(w.Plans)
+				pl := CityPlan{ID: cid(24, n), ClassID: c.ID, CandidateID: cid(25, n), PersonID: w.Persons[t0.Person].ID, CertID: ce.ID,
+					ExaminerID: cid(26, n), ExaminerName: "周老师", ExaminerIDNo: w.Orgs[c.Org].TeacherIDNo}
+				ce.Source, ce.SourceID, ce.IssuerOrgID = "assessment", pl.CandidateID, w.Assessor.ID
+				w.Plans = append(w.Plans, pl)
+				mark(t0.LineID, code)
 			case xiangpei.CheckDigest:
 				t0.Digest = "tampered"
 				mark(t0.LineID, code)
@@ -512,6 +541,15 @@ func NewCityYear(seed int64, sc CityScale, year int) *CityYear {
 				addEvent(e)
 			}
 		}
+	}
+	classOf := map[int64]*CityClass{}
+	for k := range w.Classes {
+		classOf[w.Classes[k].ID] = &w.Classes[k]
+	}
+	for i := range w.Plans {
+		// the exam three days after the class's last session (the certificate a week after)
+		c := classOf[w.Plans[i].ClassID]
+		w.Plans[i].ExamAt = c.Sessions[len(c.Sessions)-1].Ends.Add(72 * time.Hour)
 	}
 	for i := range w.ExtraLines {
 		l := &w.ExtraLines[i]

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"xiangpei"
 )
@@ -55,6 +57,23 @@ const (
 // sqlChecks are the checks that are one SQL condition each: the query returns line id, claim id
 // and one detail value; $5 is the check's parameter (see auditParam).
 var sqlChecks = []struct{ code, join, cond string }{
+	{xiangpei.CheckTwiceInClaim, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.claim_id = l.claim_id AND o.person_id = l.person_id AND o.id <> l.id)`},
+	{xiangpei.CheckTraineeOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
+		JOIN trainees t2 ON t2.person_id = t.person_id AND t2.class_id <> t.class_id AND t2.status <> 'withdrawn'
+		JOIN class_sessions y ON y.class_id = t2.class_id AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
+	{xiangpei.CheckBelowThreshold, auditClass, `t.attended_minutes * 100 < $5 * (c.theory_hours + c.practice_hours) * 60`},
+	{xiangpei.CheckCertMissing, ``, `l.certificate_id IS NULL`},
+	{xiangpei.CheckSharedPhone, ` JOIN persons p ON p.id = l.person_id`, `p.phone <> '' AND EXISTS (SELECT 1 FROM claim_lines o
+		JOIN persons q ON q.id = o.person_id WHERE o.claim_id = l.claim_id AND o.person_id <> l.person_id AND q.phone = p.phone)`},
+	{xiangpei.CheckOwnStaff, auditClass + ` JOIN persons p ON p.id = l.person_id`, `EXISTS (SELECT 1 FROM teachers te
+		WHERE te.org_id = c.org_id AND te.id_number = p.id_number)`},
+}
+
+// plainDuplicateChecks are already_subsidised and over_yearly_count as one SQL condition each
+// (correlated subqueries per line, in the form of sqlChecks). The run decides both in one pass
+// over the selection's persons' lines instead (auditor.duplicates);
+// TestClaimAuditDuplicatesPlain compares the two on the same data.
+var plainDuplicateChecks = []struct{ code, join, cond string }{
 	{xiangpei.CheckAlreadySubsidised, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.person_id = l.person_id AND o.claim_id <> l.claim_id
 		AND o.payable AND o.occupation_code = l.occupation_code AND o.status NOT IN ` + liveLine + `
 		AND (o.level = l.level OR (LENGTH(o.level) = 1 AND LENGTH(l.level) = 1 AND o.level < l.level))
@@ -64,21 +83,17 @@ var sqlChecks = []struct{ code, join, cond string }{
 	{xiangpei.CheckYearlyCount, ` JOIN trainees t ON t.id = l.trainee_id`, `(SELECT COUNT(*) FROM claim_lines o JOIN trainees ot ON ot.id = o.trainee_id
 		WHERE o.person_id = l.person_id AND ot.year = t.year AND o.payable AND o.status NOT IN ` + liveLine + `)
 		+ (SELECT COUNT(*) FROM prior_subsidies ps WHERE ps.person_id = l.person_id AND ps.year = t.year) > $5`},
-	{xiangpei.CheckTwiceInClaim, ``, `EXISTS (SELECT 1 FROM claim_lines o WHERE o.claim_id = l.claim_id AND o.person_id = l.person_id AND o.id <> l.id)`},
-	{xiangpei.CheckTraineeOverlap, auditClass + ` JOIN class_sessions x ON x.class_id = t.class_id
-		JOIN trainees t2 ON t2.person_id = t.person_id AND t2.class_id <> t.class_id AND t2.status <> 'withdrawn'
-		JOIN class_sessions y ON y.class_id = t2.class_id AND y.starts_at < x.ends_at AND y.ends_at > x.starts_at`, `1 = 1`},
-	{xiangpei.CheckBelowThreshold, auditClass, `t.attended_minutes * 100 < $5 * (c.theory_hours + c.practice_hours) * 60`},
-	{xiangpei.CheckCertMissing, ``, `l.certificate_id IS NULL`},
+}
+
+// plainCertChecks are cert_mismatch, cert_unknown and cert_revoked as one SQL condition each.
+// The run decides them, cert_timing and evaluation_signal's read in one certificate join instead
+// (auditor.certificates); TestClaimAuditCertificatesPlain compares the two on the same data.
+var plainCertChecks = []struct{ code, join, cond string }{
 	{xiangpei.CheckCertMismatch, ` JOIN certificates ce ON ce.id = l.certificate_id`, `(ce.occupation_code <> l.occupation_code
 		OR (ce.level <> l.level AND NOT (LENGTH(ce.level) = 1 AND LENGTH(l.level) = 1 AND ce.level < l.level)))`},
 	{xiangpei.CheckCertUnknown, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.source = 'assessment' AND ce.source_id <> 0
 		AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.id = ce.source_id AND d.person_id = ce.person_id)`},
 	{xiangpei.CheckCertRevoked, ` JOIN certificates ce ON ce.id = l.certificate_id`, `ce.status = 'revoked'`},
-	{xiangpei.CheckSharedPhone, ` JOIN persons p ON p.id = l.person_id`, `p.phone <> '' AND EXISTS (SELECT 1 FROM claim_lines o
-		JOIN persons q ON q.id = o.person_id WHERE o.claim_id = l.claim_id AND o.person_id <> l.person_id AND q.phone = p.phone)`},
-	{xiangpei.CheckOwnStaff, auditClass + ` JOIN persons p ON p.id = l.person_id`, `EXISTS (SELECT 1 FROM teachers te
-		WHERE te.org_id = c.org_id AND te.id_number = p.id_number)`},
 }
 
 // sqlDetail is the detail value each SQL check returns.
@@ -143,13 +158,15 @@ type auditStep struct {
 // steps lists the checks as steps of a run; the line facts come first (the later steps use the
 // lines' classes and persons).
 func (a *auditor) steps() []auditStep {
-	steps := []auditStep{{"line facts (id, age, digest)", a.lineFacts}}
+	steps := []auditStep{{"line facts (id, age, digest)", a.lineFacts},
+		{"already_subsidised + over_yearly_count", a.duplicates}}
 	for i := range sqlChecks {
 		steps = append(steps, auditStep{sqlChecks[i].code, func() error { return a.sqlCheck(i) }})
 	}
 	return append(steps, auditStep{"class facts (scope, filing, capacity)", a.classFacts}, auditStep{"teacher_two_places", a.teacherOverlap},
-		auditStep{"cert_timing", a.certTiming}, auditStep{"sanctioned", a.sanctioned}, auditStep{"employed_elsewhere", a.employedElsewhere},
-		auditStep{"evaluation_signal", a.evaluation}, auditStep{"attendance anomalies", a.attendance}, auditStep{"name_registry", a.nameRegistry})
+		auditStep{"certificates (mismatch, unknown, revoked, timing, evaluation_signal)", a.certificates},
+		auditStep{"sanctioned", a.sanctioned}, auditStep{"employed_elsewhere", a.employedElsewhere},
+		auditStep{"attendance anomalies", a.attendance}, auditStep{"name_registry", a.nameRegistry})
 }
 
 // lineFacts: one query over the selection's lines for identity (check digit, age) and
@@ -189,8 +206,10 @@ func (a *auditor) lineFacts() error {
 	return err
 }
 
-func (a *auditor) sqlCheck(i int) error {
-	ch := sqlChecks[i]
+func (a *auditor) sqlCheck(i int) error { return a.sqlCondition(sqlChecks[i]) }
+
+// sqlCondition runs one check that is one SQL condition over the selection's lines.
+func (a *auditor) sqlCondition(ch struct{ code, join, cond string }) error {
 	detail := sqlDetail[ch.code]
 	if detail == "" {
 		detail = `''`
@@ -218,6 +237,115 @@ func (a *auditor) sqlCheck(i int) error {
 		return 0, nil
 	})
 	return err
+}
+
+// auditLevelCovers is the level rule of already_subsidised: the same level, or, for two one-character
+// levels (5 is the lowest, 1 the highest), an earlier one in character order — what
+// "o.level = l.level OR (LENGTH(o.level) = 1 AND LENGTH(l.level) = 1 AND o.level < l.level)" says.
+func auditLevelCovers(other, level string) bool {
+	return other == level || (utf8.RuneCountInString(other) == 1 && utf8.RuneCountInString(level) == 1 && other < level)
+}
+
+// duplicates decides already_subsidised and over_yearly_count (see the checks' table in
+// docs/claim-audit.md) in one pass grouped by person: one query reads every line of the
+// selection's persons (with its roster row's year), one their prior subsidies, and each
+// selection line is judged against its person's rows in Go — instead of two correlated
+// subqueries per line. Same rules as plainDuplicateChecks (TestClaimAuditDuplicatesPlain).
+func (a *auditor) duplicates() error {
+	type pline struct {
+		id, claim     int64
+		occ, level    string
+		created       int64 // Unix nanoseconds
+		payable, live bool
+		year          int
+		roster        bool
+	}
+	type prior struct {
+		occ, level string
+		year       int
+	}
+	persons := `SELECT l.person_id` + auditFrom + ` WHERE` + auditWhere
+	// the creation time as text, read by eventNanos (the driver's general time parsing was most of
+	// this read's cost on SQLite)
+	rows, err := a.q.QueryContext(a.ctx, `SELECT o.id, o.claim_id, o.person_id, o.occupation_code, o.level, CAST(o.created_at AS TEXT), o.payable,
+		CASE WHEN o.status NOT IN `+liveLine+` THEN 1 ELSE 0 END, COALESCE(ot.year, 0), CASE WHEN ot.id IS NULL THEN 0 ELSE 1 END
+		FROM claim_lines o LEFT JOIN trainees ot ON ot.id = o.trainee_id WHERE o.person_id IN (`+persons+`)`, a.sel.args()...)
+	if err != nil {
+		return fmt.Errorf("audit duplicates: %w", err)
+	}
+	byPerson := map[int64][]pline{}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var x pline
+		var person int64
+		var live, roster int
+		var created sql.RawBytes
+		if err := r.Scan(&x.id, &x.claim, &person, &x.occ, &x.level, &created, &x.payable, &live, &x.year, &roster); err != nil {
+			return 0, err
+		}
+		var ok bool
+		if x.created, ok = eventNanos(created); !ok {
+			return 0, fmt.Errorf("audit duplicates: line %d: creation time %q", x.id, created)
+		}
+		x.live, x.roster = live == 1, roster == 1
+		byPerson[person] = append(byPerson[person], x)
+		return 0, nil
+	}); err != nil {
+		return err
+	}
+	rows, err = a.q.QueryContext(a.ctx, `SELECT ps.person_id, ps.occupation_code, ps.level, ps.year FROM prior_subsidies ps
+		WHERE ps.person_id IN (`+persons+`)`, a.sel.args()...)
+	if err != nil {
+		return fmt.Errorf("audit duplicates: %w", err)
+	}
+	priors := map[int64][]prior{}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var x prior
+		var person int64
+		err := r.Scan(&person, &x.occ, &x.level, &x.year)
+		priors[person] = append(priors[person], x)
+		return 0, err
+	}); err != nil {
+		return err
+	}
+	for person, ls := range byPerson {
+		for _, l := range ls {
+			if _, ok := a.lines[l.id]; !ok {
+				continue // a line of the person outside the selection
+			}
+			already := false
+			for _, o := range ls {
+				if o.payable && o.live && o.claim != l.claim && o.occ == l.occ && auditLevelCovers(o.level, l.level) &&
+					(o.created < l.created || (o.created == l.created && o.id < l.id)) {
+					already = true
+					break
+				}
+			}
+			for _, ps := range priors[person] {
+				already = already || (ps.occ == l.occ && auditLevelCovers(ps.level, l.level))
+			}
+			if already {
+				a.add(l.id, l.claim, xiangpei.CheckAlreadySubsidised, detailJSON())
+			}
+			if !l.roster {
+				continue
+			}
+			n := 0
+			for _, o := range ls {
+				if o.payable && o.live && o.roster && o.year == l.year {
+					n++
+				}
+			}
+			for _, ps := range priors[person] {
+				if ps.year == l.year {
+					n++
+				}
+			}
+			if n > a.rules.YearlySubsidies {
+				a.add(l.id, l.claim, xiangpei.CheckYearlyCount, detailJSON())
+			}
+		}
+	}
+	return nil
 }
 
 // classLines lists the lines of each class of the selection (lines with a roster row), by id.
@@ -329,7 +457,8 @@ func (a *auditor) teacherOverlap() error {
 	return nil
 }
 
-// certTiming: issued before the class's last day, or more than CertificateDays after it.
+// certTiming: issued before the class's last day, or more than CertificateDays after it. The plain
+// form of the rule; the run decides it in auditor.certificates (TestClaimAuditCertificatesPlain).
 func (a *auditor) certTiming() error {
 	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, ce.issued_on, c.last_session`+auditFrom+auditClass+`
 		JOIN certificates ce ON ce.id = l.certificate_id WHERE`+auditWhere, a.sel.args()...)
@@ -343,14 +472,69 @@ func (a *auditor) certTiming() error {
 		if err := r.Scan(&line, &claim, &issued, &last); err != nil {
 			return 0, err
 		}
-		end := xiangpei.ChinaDate(last)
-		latest := last.In(xiangpei.ChinaTime).AddDate(0, 0, a.rules.CertificateDays).Format(time.DateOnly)
-		if issued < end || issued > latest {
-			a.add(line, claim, xiangpei.CheckCertTiming, detailJSON("issued", issued, "class_end", end, "latest", latest))
-		}
+		a.timing(line, claim, issued, last)
 		return 0, nil
 	})
 	return err
+}
+
+// certificates: one join of the selection's lines with their certificates (and roster class)
+// decides cert_mismatch, cert_unknown, cert_revoked and cert_timing, and gives evaluation_signal
+// its rows — the rules of plainCertChecks, certTiming and evaluation, read once
+// (TestClaimAuditCertificatesPlain).
+func (a *auditor) certificates() error {
+	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, l.occupation_code, l.level, ce.id, ce.number, ce.occupation_code, ce.level,
+		ce.status, ce.issued_on, COALESCE(ce.issuer_org_id, 0), CASE WHEN ce.source = 'assessment' AND ce.source_id <> 0
+		AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.id = ce.source_id AND d.person_id = ce.person_id) THEN 1 ELSE 0 END,
+		c.last_session`+auditFrom+` JOIN certificates ce ON ce.id = l.certificate_id LEFT JOIN trainees t ON t.id = l.trainee_id
+		LEFT JOIN classes c ON c.id = t.class_id WHERE`+auditWhere, a.sel.args()...)
+	if err != nil {
+		return fmt.Errorf("audit certificates: %w", err)
+	}
+	var rs []evalRow
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var x evalRow
+		var occ, level, number, status string
+		var unknown int
+		var last sql.NullTime
+		if err := r.Scan(&x.line, &x.claim, &occ, &level, &x.cert, &number, &x.occ, &x.level, &status, &x.issued, &x.org, &unknown,
+			&last); err != nil {
+			return 0, err
+		}
+		value := func(v string) string {
+			if v == "" {
+				return detailJSON()
+			}
+			return detailJSON("value", v)
+		}
+		if x.occ != occ || (x.level != level && !(utf8.RuneCountInString(x.level) == 1 && utf8.RuneCountInString(level) == 1 && x.level < level)) {
+			a.add(x.line, x.claim, xiangpei.CheckCertMismatch, value(x.occ+" "+x.level))
+		}
+		if unknown == 1 {
+			a.add(x.line, x.claim, xiangpei.CheckCertUnknown, value(number))
+		}
+		if status == "revoked" {
+			a.add(x.line, x.claim, xiangpei.CheckCertRevoked, value(number))
+		}
+		if last.Valid {
+			a.timing(x.line, x.claim, x.issued, last.Time)
+		}
+		rs = append(rs, x)
+		return 0, nil
+	}); err != nil {
+		return err
+	}
+	return a.evaluationOf(rs)
+}
+
+// timing is cert_timing's rule for one line: issued before the class's last day or more than
+// CertificateDays after it.
+func (a *auditor) timing(line, claim int64, issued string, last time.Time) {
+	end := xiangpei.ChinaDate(last)
+	latest := last.In(xiangpei.ChinaTime).AddDate(0, 0, a.rules.CertificateDays).Format(time.DateOnly)
+	if issued < end || issued > latest {
+		a.add(line, claim, xiangpei.CheckCertTiming, detailJSON("issued", issued, "class_end", end, "latest", latest))
+	}
 }
 
 // sanctioned: a suspension or blacklisting of the class's institution (sanctions), or a
@@ -421,25 +605,37 @@ func (a *auditor) nameRegistry() error {
 
 // evaluation: the evaluation signals (db.EvaluationSignals) of the year each line's certificate
 // was issued, concerning that certificate: a burst or pass-rate outlier of its issuing body (the
-// outlier for its occupation and level), or its examiner = teacher conflict.
+// outlier for its occupation and level), or its examiner = teacher conflict. The plain form with a
+// read of its own; the run gives evaluationOf the rows of auditor.certificates.
 func (a *auditor) evaluation() error {
 	rows, err := a.q.QueryContext(a.ctx, `SELECT l.id, l.claim_id, ce.id, COALESCE(ce.issuer_org_id, 0), ce.occupation_code, ce.level, ce.issued_on`+
 		auditFrom+` JOIN certificates ce ON ce.id = l.certificate_id WHERE`+auditWhere+` ORDER BY l.id`, a.sel.args()...)
 	if err != nil {
 		return err
 	}
-	type row struct {
-		line, claim, cert, org int64
-		occ, level, issued     string
-	}
-	rs, err := collect(rows, func(r scanner) (row, error) {
-		var x row
+	rs, err := collect(rows, func(r scanner) (evalRow, error) {
+		var x evalRow
 		err := r.Scan(&x.line, &x.claim, &x.cert, &x.org, &x.occ, &x.level, &x.issued)
 		return x, err
 	})
-	if err != nil || len(rs) == 0 {
+	if err != nil {
 		return err
 	}
+	return a.evaluationOf(rs)
+}
+
+// evalRow is a line's certificate as evaluation_signal looks at it.
+type evalRow struct {
+	line, claim, cert, org int64
+	occ, level, issued     string
+}
+
+// evaluationOf finds the evaluation signals concerning the lines' certificates.
+func (a *auditor) evaluationOf(rs []evalRow) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	var err error
 	signals := map[int][]EvaluationSignal{}
 	for _, x := range rs {
 		var y int
@@ -533,22 +729,72 @@ func (a *auditor) selectionSessions() (auditSessions, error) {
 	return s, err
 }
 
-// dbTime reads a time an aggregate returns: a time on PostgreSQL, the stored text on SQLite.
-func dbTime(v any) (time.Time, bool) {
-	switch t := v.(type) {
-	case time.Time:
-		return t.UTC(), true
-	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00",
-			"2006-01-02 15:04:05.999999999"} {
-			if x, err := time.Parse(layout, t); err == nil {
-				return x.UTC(), true
+// eventNanos reads a stored time given as text — "2026-03-02 00:50:00+00:00" (SQLite),
+// "2026-03-02 00:50:00+00" (PostgreSQL), with or without fractions of a second, "T" or "Z" — as
+// Unix nanoseconds, without the general parser; anything else goes to time.Parse.
+func eventNanos(b []byte) (int64, bool) {
+	num := func(i, n int) (int64, bool) {
+		var v int64
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v, true
+	}
+	if len(b) >= 19 && b[4] == '-' && b[7] == '-' && (b[10] == ' ' || b[10] == 'T') && b[13] == ':' && b[16] == ':' {
+		y, ok1 := num(0, 4)
+		mo, ok2 := num(5, 2)
+		d, ok3 := num(8, 2)
+		h, ok4 := num(11, 2)
+		mi, ok5 := num(14, 2)
+		sec, ok6 := num(17, 2)
+		i, nanos := 19, int64(0)
+		if i < len(b) && b[i] == '.' {
+			scale := int64(100000000)
+			for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+				nanos += int64(b[i]-'0') * scale
+				scale /= 10
 			}
 		}
-	case []byte:
-		return dbTime(string(t))
+		offset, okOff := int64(0), true
+		switch {
+		case i == len(b) || (b[i] == 'Z' && i+1 == len(b)):
+		case (b[i] == '+' || b[i] == '-') && (len(b)-i == 3 || (len(b)-i == 6 && b[i+3] == ':')):
+			oh, ok7 := num(i+1, 2)
+			om, ok8 := int64(0), true
+			if len(b)-i == 6 {
+				om, ok8 = num(i+4, 2)
+			}
+			offset, okOff = (oh*60+om)*60, ok7 && ok8
+			if b[i] == '-' {
+				offset = -offset
+			}
+		default:
+			okOff = false
+		}
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && okOff && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 60 {
+			// days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+			if mo <= 2 {
+				y--
+			}
+			era := y / 400
+			yoe := y - era*400
+			mp := (mo + 9) % 12
+			doy := (153*mp+2)/5 + d - 1
+			doe := yoe*365 + yoe/4 - yoe/100 + doy
+			days := era*146097 + doe - 719468
+			return ((days*86400+h*3600+mi*60+sec)-offset)*1e9 + nanos, true
+		}
 	}
-	return time.Time{}, false
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999-07", "2006-01-02 15:04:05.999999999"} {
+		if x, err := time.Parse(layout, string(b)); err == nil {
+			return x.UnixNano(), true
+		}
+	}
+	return 0, false
 }
 
 // spanMetres bounds from above the distance between any two points of a latitude/longitude box:
@@ -568,77 +814,105 @@ func spanMetres(minLat, maxLat, minLng, maxLng float64) float64 {
 }
 
 // attendanceCandidates lists, sorted, the classes of the selection whose events could hold an
-// anomaly (see attendance). Four aggregate queries over the selection's events; each class left
-// out provably has no anomaly under the rules of anomaly.go.
+// anomaly (see attendance). One read of the selection's events, streamed once in Go (only the
+// columns the rules look at; nothing kept per event), decides which classes could hold an
+// outside_window, outside_geofence, shared_device, copied_times or in-class impossible_travel
+// anomaly; one aggregate query finds the classes whose trainees have events in other classes.
+// Each class left out provably has no anomaly under the rules of anomaly.go.
 func (a *auditor) attendanceCandidates(s auditSessions) ([]int64, error) {
 	classes := auditClasses
 	args := a.sel.args()
 	cand := map[int64]bool{}
-	// per session: the first and last event (window), the box of the reported places (geofence,
-	// travel within the class), whether some event has no place (it is at the venue)
-	rows, err := a.q.QueryContext(a.ctx, `SELECT e.class_id, e.session_id, MIN(e.at), MAX(e.at), COUNT(e.lat), MIN(e.lat), MAX(e.lat),
-		MIN(e.lng), MAX(e.lng), COUNT(*) - COUNT(CASE WHEN e.lat IS NOT NULL AND e.lng IS NOT NULL THEN 1 END)
-		FROM attendance_events e WHERE e.class_id IN (`+classes+`) GROUP BY e.class_id, e.session_id`, args...)
+	// per session what the stream compares with: its class, its window with the grace (Unix
+	// nanoseconds), its venue's place, and its check-ins as (second, person)
+	type secondPerson struct{ second, person int64 }
+	type sessionFacts struct {
+		class, from, to    int64
+		venueOK            bool
+		venueLat, venueLng float64
+		ins                []secondPerson
+	}
+	facts := make(map[int64]*sessionFacts, len(s.byID))
+	for id, x := range s.byID {
+		f := &sessionFacts{class: x.ClassID, from: x.Starts.Add(-xiangpei.WindowGrace).UnixNano(), to: x.Ends.Add(xiangpei.WindowGrace).UnixNano()}
+		if v, ok := s.venues[x.VenueID]; ok {
+			f.venueOK, f.venueLat, f.venueLng = true, v.Lat, v.Lng
+		}
+		facts[id] = f
+	}
+	type box struct{ minLat, maxLat, minLng, maxLng float64 }
+	type deviceKey struct {
+		class  int64
+		device string
+	}
+	places := map[int64]*box{}
+	devices := map[deviceKey][]int64{}              // personal devices only: the persons, up to the limit + 1
+	geofence := float64(a.rules.GeofenceMetres) - 1 // a metre's margin for rounding
+	copied := max(a.rules.CopiedTimeMinPeople, 2)
+	// the time as text (SQLite's stored text, PostgreSQL's output), read by eventNanos: a
+	// driver's general time parsing was most of this read's cost on SQLite
+	rows, err := a.q.QueryContext(a.ctx, `SELECT e.class_id, e.session_id, e.person_id, CASE WHEN e.kind = 'in' THEN 1 ELSE 0 END,
+		CAST(e.at AS TEXT), CASE WHEN e.terminal THEN '' ELSE e.device END, e.lat, e.lng
+		FROM attendance_events e WHERE e.class_id IN (`+classes+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	type box struct {
-		minLat, maxLat, minLng, maxLng float64
-		set                            bool
-	}
-	places := map[int64]*box{}
-	widen := func(class int64, lat1, lat2, lng1, lng2 float64) {
-		b := places[class]
-		if b == nil {
-			places[class] = &box{lat1, lat2, lng1, lng2, true}
-			return
+	defer rows.Close()
+	var (
+		class, session, person, in int64
+		atText                     sql.RawBytes
+		device                     sql.RawBytes
+		lat, lng                   sql.NullFloat64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&class, &session, &person, &in, &atText, &device, &lat, &lng); err != nil {
+			return nil, err
 		}
-		b.minLat, b.maxLat, b.minLng, b.maxLng = min(b.minLat, lat1), max(b.maxLat, lat2), min(b.minLng, lng1), max(b.maxLng, lng2)
-	}
-	geofence := float64(a.rules.GeofenceMetres) - 1 // a metre's margin for rounding
-	_, err = collect(rows, func(r scanner) (int, error) {
-		var class, session int64
-		var first, last any
-		var placed, unplaced int64
-		var minLat, maxLat, minLng, maxLng sql.NullFloat64
-		if err := r.Scan(&class, &session, &first, &last, &placed, &minLat, &maxLat, &minLng, &maxLng, &unplaced); err != nil {
-			return 0, err
+		if cand[class] {
+			continue
 		}
-		x, ok := s.byClass[class][session]
-		if !ok {
-			cand[class] = true // an event of another class's session: judge it the plain way
-			return 0, nil
+		f := facts[session]
+		if f == nil || f.class != class || !f.venueOK {
+			cand[class] = true // an event of another class's session, or an unknown venue: judge it the plain way
+			continue
 		}
-		t1, ok1 := dbTime(first)
-		t2, ok2 := dbTime(last)
-		if !ok1 || !ok2 || t1.Before(x.Starts.Add(-xiangpei.WindowGrace)) || t2.After(x.Ends.Add(xiangpei.WindowGrace)) {
-			cand[class] = true
+		at, ok := eventNanos(atText)
+		if !ok || at < f.from || at > f.to {
+			cand[class] = true // outside the window (or a time this reader does not know)
+			continue
 		}
-		v, ok := s.venues[x.VenueID]
-		if !ok {
-			cand[class] = true
-			return 0, nil
-		}
-		if placed > 0 {
-			if !minLat.Valid || !maxLat.Valid || !minLng.Valid || !maxLng.Valid {
+		// the event's place: its coordinates, or else the venue (what place() in anomaly.go uses)
+		pLat, pLng := f.venueLat, f.venueLng
+		if lat.Valid && lng.Valid {
+			pLat, pLng = lat.Float64, lng.Float64
+			if !(xiangpei.DistanceMetres(pLat, pLng, f.venueLat, f.venueLng) <= geofence) {
 				cand[class] = true
-				return 0, nil
+				continue
 			}
-			for _, lat := range []float64{minLat.Float64, maxLat.Float64} {
-				for _, lng := range []float64{minLng.Float64, maxLng.Float64} {
-					if !(xiangpei.DistanceMetres(lat, lng, v.Lat, v.Lng) <= geofence) {
-						cand[class] = true
-					}
+		}
+		if b := places[class]; b == nil {
+			places[class] = &box{pLat, pLat, pLng, pLng}
+		} else if pLat != b.minLat || pLat != b.maxLat || pLng != b.minLng || pLng != b.maxLng {
+			b.minLat, b.maxLat, b.minLng, b.maxLng = min(b.minLat, pLat), max(b.maxLat, pLat), min(b.minLng, pLng), max(b.maxLng, pLng)
+		}
+		if len(device) > 0 {
+			k := deviceKey{class, string(device)}
+			if ps := devices[k]; !slices.Contains(ps, person) {
+				if ps = append(ps, person); len(ps) > a.rules.DeviceShareLimit {
+					cand[class] = true
 				}
+				devices[k] = ps
 			}
-			widen(class, minLat.Float64, maxLat.Float64, minLng.Float64, maxLng.Float64)
 		}
-		if unplaced > 0 || placed > 0 {
-			widen(class, v.Lat, v.Lat, v.Lng, v.Lng)
+		if in == 1 {
+			sec := at / 1e9
+			if at < 0 && at%1e9 != 0 {
+				sec-- // floor, as time.Unix does
+			}
+			f.ins = append(f.ins, secondPerson{sec, person})
 		}
-		return 0, nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for class, b := range places {
@@ -646,17 +920,37 @@ func (a *auditor) attendanceCandidates(s auditSessions) ([]int64, error) {
 			cand[class] = true
 		}
 	}
-	// a personal device used by more people than allowed; the very same check-in second of
-	// enough people; trainees with events in another class around the selection's sessions
+	// the very same check-in second of enough people in a session: sort each session's
+	// check-ins by second and person, count the distinct persons of each second
+	for _, f := range facts {
+		if cand[f.class] || len(f.ins) < copied {
+			continue
+		}
+		slices.SortFunc(f.ins, func(p, q secondPerson) int {
+			if p.second != q.second {
+				return cmp.Compare(p.second, q.second)
+			}
+			return cmp.Compare(p.person, q.person)
+		})
+		n := 0
+		for i, x := range f.ins {
+			switch {
+			case i == 0 || x.second != f.ins[i-1].second:
+				n = 1
+			case x.person != f.ins[i-1].person:
+				n++
+			}
+			if n >= copied {
+				cand[f.class] = true
+				break
+			}
+		}
+	}
+	// trainees with events in another class around the selection's sessions
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
-		{`SELECT DISTINCT e.class_id FROM attendance_events e WHERE e.class_id IN (` + classes + `) AND NOT e.terminal AND e.device <> ''
-			GROUP BY e.class_id, e.device HAVING COUNT(DISTINCT e.person_id) > $5`, append(slices.Clone(args), a.rules.DeviceShareLimit)},
-		{`SELECT DISTINCT e.class_id FROM attendance_events e WHERE e.class_id IN (` + classes + `) AND e.kind = 'in'
-			GROUP BY e.class_id, e.session_id, SUBSTR(CAST(e.at AS TEXT), 1, 19) HAVING COUNT(DISTINCT e.person_id) >= $5`,
-			append(slices.Clone(args), max(a.rules.CopiedTimeMinPeople, 2))},
 		{`SELECT DISTINCT r1.class_id FROM trainees r1 JOIN trainees r2 ON r2.person_id = r1.person_id AND r2.class_id <> r1.class_id
 			WHERE r1.class_id IN (` + classes + `) AND EXISTS (SELECT 1 FROM attendance_events e WHERE e.class_id = r2.class_id
 			AND e.person_id = r2.person_id AND e.at >= $5 AND e.at <= $6)`,
@@ -917,7 +1211,9 @@ func (tx *Tx) writeFindings(run AuditRun, lines map[int64]int64, fs []xiangpei.A
 	slices.SortFunc(outcomes, func(a, b outcome) int { return strings.Compare(a.result+a.reasons, b.result+b.reasons) })
 	for _, o := range outcomes {
 		for _, args := range inChunks(groups[o], 0) {
-			if _, err := tx.exec(`UPDATE claim_lines SET audit = $1, audit_reasons = $2 WHERE id IN (`+inList3+`)`,
+			// lines whose result and reasons are already these (a re-run) are not rewritten
+			if _, err := tx.exec(`UPDATE claim_lines SET audit = $1, audit_reasons = $2 WHERE id IN (`+inList3+`)
+				AND (audit <> $1 OR audit_reasons <> $2)`,
 				append([]any{o.result, o.reasons}, args...)...); err != nil {
 				return run, err
 			}

@@ -68,3 +68,30 @@ func TestClaimAuditAttendanceCandidates(t *testing.T) {
 		})
 	}
 }
+
+// TestEventNanos: the attendance stream's reader of stored times as text gives the instant
+// time.Parse gives, for the forms SQLite and PostgreSQL return and a few others.
+func TestEventNanos(t *testing.T) {
+	for _, c := range []struct{ text, layout string }{
+		{"2026-03-02 00:50:00+00:00", "2006-01-02 15:04:05-07:00"},
+		{"2026-03-02 00:50:00+00", "2006-01-02 15:04:05-07"},
+		{"2026-03-02 08:50:00.123456+08", "2006-01-02 15:04:05.999999-07"},
+		{"2024-02-29 23:59:59.5-05:30", "2006-01-02 15:04:05.9-07:00"},
+		{"2026-12-31T16:00:00Z", time.RFC3339},
+		{"2026-03-02 00:50:00", "2006-01-02 15:04:05"},
+		{"1969-12-31 23:59:59.25+00:00", "2006-01-02 15:04:05.99-07:00"},
+		{"2000-03-01 00:00:00+00:00", "2006-01-02 15:04:05-07:00"},
+	} {
+		want, err := time.Parse(c.layout, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := eventNanos([]byte(c.text))
+		if !ok || got != want.UnixNano() {
+			t.Errorf("%s: %d %v, want %d", c.text, got, ok, want.UnixNano())
+		}
+	}
+	if _, ok := eventNanos([]byte("gestern")); ok {
+		t.Error("a text that is no time was read")
+	}
+}

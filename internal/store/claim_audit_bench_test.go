@@ -49,6 +49,13 @@ func LoadCityYear(ctx context.Context, db *DB, w *gen.CityYear) error {
 		}); err != nil {
 			return err
 		}
+		if err := load("organisations", []string{"id", "kind", "name", "credit_code", "code_status", "county", "created_at", "updated_at"}, 1,
+			func(int) []any {
+				o := w.Assessor
+				return []any{o.ID, "assessor", o.Name, o.CreditCode, "valid", o.County, now, now}
+			}); err != nil {
+			return err
+		}
 		if err := load("venues", []string{"id", "org_id", "name", "address", "county", "lat", "lng", "created_at"}, len(w.Orgs), func(i int) []any {
 			o := w.Orgs[i]
 			return []any{o.VenueID, o.ID, "实训楼", "株洲市实训路" + strconv.Itoa(i+1) + "号", o.County, o.Lat, o.Lng, now}
@@ -174,11 +181,39 @@ func LoadCityYear(ctx context.Context, db *DB, w *gen.CityYear) error {
 		}); err != nil {
 			return err
 		}
-		if err := load("certificates", []string{"id", "number", "kind", "person_id", "county", "occupation_code", "level", "issuer_name",
-			"issued_on", "source", "source_id", "status", "created_at", "updated_at"}, len(w.Certs), func(i int) []any {
+		if err := load("certificates", []string{"id", "number", "kind", "person_id", "county", "occupation_code", "level", "issuer_org_id",
+			"issuer_name", "issued_on", "source", "source_id", "status", "created_at", "updated_at"}, len(w.Certs), func(i int) []any {
 			ce := w.Certs[i]
-			return []any{ce.ID, ce.Number, "skill", ce.PersonID, "430200", ce.Occupation, ce.Level, "株洲市职业技能鉴定中心", ce.IssuedOn,
+			var issuer any
+			if ce.IssuerOrgID != 0 {
+				issuer = ce.IssuerOrgID
+			}
+			return []any{ce.ID, ce.Number, "skill", ce.PersonID, "430200", ce.Occupation, ce.Level, issuer, w.Assessor.Name, ce.IssuedOn,
 				ce.Source, ce.SourceID, ce.Status, now, now}
+		}); err != nil {
+			return err
+		}
+		// the assessment plans of the planted evaluation signal: one examiner (the class's
+		// teacher) and one candidate each, passed, with the certificate
+		if err := load("assessment_plans", []string{"id", "org_id", "county", "occupation_code", "level", "mode", "class_id", "exam_at",
+			"venue", "capacity", "pass_theory", "pass_practical", "status", "published_at", "created_at", "updated_at"}, len(w.Plans),
+			func(i int) []any {
+				p := w.Plans[i]
+				return []any{p.ID, w.Assessor.ID, "430200", gen.Occupation, "5", "class", p.ClassID, p.ExamAt, "鉴定中心考场", 60, 600, 600,
+					"published", p.ExamAt, now, now}
+			}); err != nil {
+			return err
+		}
+		if err := load("plan_examiners", []string{"id", "plan_id", "name", "id_number"}, len(w.Plans), func(i int) []any {
+			p := w.Plans[i]
+			return []any{p.ExaminerID, p.ID, p.ExaminerName, p.ExaminerIDNo}
+		}); err != nil {
+			return err
+		}
+		if err := load("candidates", []string{"id", "plan_id", "person_id", "class_id", "source", "status", "theory", "practical", "result",
+			"certificate_id", "created_at", "updated_at"}, len(w.Plans), func(i int) []any {
+			p := w.Plans[i]
+			return []any{p.CandidateID, p.ID, p.PersonID, p.ClassID, "class", "accepted", 800, 800, "pass", p.CertID, now, now}
 		}); err != nil {
 			return err
 		}
