@@ -234,7 +234,9 @@ func postgresTemplate(ctx context.Context, admin *sql.DB, base string) (string, 
 	if exists {
 		return name, nil
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'xp\_tmpl\_%'`)
+	// Templates of other schemas are dropped, except the two newest: another checkout's test run
+	// (another branch, a change with a new migration) may be using one at this moment.
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'xp\_tmpl\_%' ORDER BY oid DESC OFFSET 2`)
 	if err != nil {
 		return "", err
 	}
