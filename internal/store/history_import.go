@@ -607,6 +607,21 @@ func (tx *Tx) planOrgsPersons(p *histPlan) error {
 	return nil
 }
 
+// personOccupation resolves a row's person and checks its occupation and level against the
+// catalogue, returning the reasons the row is refused (certificates, subsidies).
+func personOccupation(p *histPlan, occ *occupationCheck, personExt, code, level string) (int64, []*xiangpei.Error, error) {
+	var reasons []*xiangpei.Error
+	pid, perr := personRef(p, personExt)
+	if perr != nil {
+		reasons = append(reasons, perr)
+	}
+	e, err := occ.check(code, level)
+	if e != nil {
+		reasons = append(reasons, e)
+	}
+	return pid, reasons, err
+}
+
 // personRef resolves a person ext_id of any file, marking the row bad when it does not resolve.
 func personRef(p *histPlan, ext string) (int64, *xiangpei.Error) {
 	_, id, ok := p.persons.ref(ext)
@@ -903,15 +918,9 @@ func (tx *Tx) planRecords(p *histPlan) error {
 			ce.state[i], ce.id[i] = rowMatch, id
 			continue
 		}
-		var reasons []*xiangpei.Error
-		pid, perr := personRef(p, c.PersonExt)
-		if perr != nil {
-			reasons = append(reasons, perr)
-		}
-		if e, err := occ.check(c.OccupationCode, c.Level); err != nil {
+		pid, reasons, err := personOccupation(p, occ, c.PersonExt, c.OccupationCode, c.Level)
+		if err != nil {
 			return err
-		} else if e != nil {
-			reasons = append(reasons, e)
 		}
 		if first, dup := seenNo[c.Number]; dup {
 			reasons = append(reasons, herr("history.duplicate_number", "The same certificate number is already on line %v.", ce.line[first]))
@@ -993,15 +1002,9 @@ func (tx *Tx) planRecords(p *histPlan) error {
 			su.state[i], su.id[i] = rowMatch, id
 			continue
 		}
-		var reasons []*xiangpei.Error
-		pid, perr := personRef(p, x.PersonExt)
-		if perr != nil {
-			reasons = append(reasons, perr)
-		}
-		if e, err := occ.check(x.OccupationCode, x.Level); err != nil {
+		pid, reasons, err := personOccupation(p, occ, x.PersonExt, x.OccupationCode, x.Level)
+		if err != nil {
 			return err
-		} else if e != nil {
-			reasons = append(reasons, e)
 		}
 		var classID int64
 		if x.ClassExt != "" {

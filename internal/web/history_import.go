@@ -167,13 +167,17 @@ func (s *Server) historyImportCheck(w http.ResponseWriter, r *http.Request) {
 	answer(w, r, http.StatusCreated, historyJSON(h), fmt.Sprintf("/admin/history-import/%d", h.UploadID), "")
 }
 
-func (s *Server) historyImportShow(w http.ResponseWriter, r *http.Request) {
+// historyOf reads the import the path names ({upload}).
+func (s *Server) historyOf(r *http.Request) (store.HistoryImport, error) {
 	id, err := pathID(r, "upload")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return store.HistoryImport{}, err
 	}
-	h, err := s.db.HistoryImportByID(r.Context(), id)
+	return s.db.HistoryImportByID(r.Context(), id)
+}
+
+func (s *Server) historyImportShow(w http.ResponseWriter, r *http.Request) {
+	h, err := s.historyOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -193,24 +197,19 @@ func (s *Server) historyImportShow(w http.ResponseWriter, r *http.Request) {
 // historyImportCommit checks the kept files again and writes them in one transaction, or
 // nothing; a file set commits once.
 func (s *Server) historyImportCommit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "upload")
+	h, err := s.historyOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := s.db.HistoryImportByID(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.HistoryReport, error) { return tx.CommitHistory(id) })
+	_, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.HistoryReport, error) { return tx.CommitHistory(h.UploadID) })
 	if err != nil {
 		s.formError(w, r, err, &formPage{"admin_history_report", func() (*Page, error) { return s.historyView(r, &h) }})
 		return
 	}
-	if h, err = s.db.HistoryImportByID(r.Context(), id); err != nil {
+	if h, err = s.db.HistoryImportByID(r.Context(), h.UploadID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	answer(w, r, http.StatusOK, historyJSON(h), fmt.Sprintf("/admin/history-import/%d", id), "history_committed")
+	answer(w, r, http.StatusOK, historyJSON(h), fmt.Sprintf("/admin/history-import/%d", h.UploadID), "history_committed")
 }
