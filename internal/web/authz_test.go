@@ -124,6 +124,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixClaimAudit(t, tx, &w)
 		matrixPayments(t, tx, &w)
 		matrixHistory(t, tx, &w)
+		matrixJobs(t, tx, &w, orgs[xiangpei.OrgEmployer], pOwn, pForeign)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -149,7 +150,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
-var tenantParams = []string{"{person}", "{org}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
+var tenantParams = []string{"{person}", "{org}", "{posting}", "{application}", "{report}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
 	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}"}
 
 func tenantPath(path string) bool {

@@ -17,6 +17,7 @@ type recordData struct {
 	Classes    []recordClass    // the training section: classes, hours, completion, rating
 	Evaluation recordEvaluation // certificates, assessments, competition entries
 	Subsidies  []claimLineView  // every claim line about the person, with its state and trace
+	Jobs       []employmentView // employment records (就业登记), newest first
 	Sections   []string
 }
 
@@ -57,8 +58,12 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 	if err != nil {
 		return recordData{}, err
 	}
+	jobs, err := s.employmentViews(r, p.ID)
+	if err != nil {
+		return recordData{}, err
+	}
 	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
-		Evaluation: eval, Subsidies: subsidies, Sections: []string{"record.school", "record.jobs"}}, nil
+		Evaluation: eval, Subsidies: subsidies, Jobs: jobs, Sections: []string{"record.school"}}, nil
 }
 
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +97,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
 		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, certJSON),
 		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, personEntryJSON),
-		"jobs": []any{}, "subsidies": subsidies})
+		"jobs": jsonList(d.Jobs, employmentJSON), "subsidies": subsidies})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {

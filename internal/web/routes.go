@@ -74,6 +74,7 @@ func (s *Server) registerRoutes() {
 	s.registerBankAccountRoutes()
 	s.registerPaymentStageRoutes()
 	s.registerHistoryImportRoutes()
+	s.registerJobRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
