@@ -216,6 +216,9 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 		if err := demoJobs(tx, cal, orgs, persons); err != nil {
 			return err
 		}
+		if err := demoPolicies(tx, actors); err != nil {
+			return err
+		}
 		return claims.claimsAs(actors)
 	})
 }

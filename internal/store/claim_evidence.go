@@ -83,81 +83,8 @@ func classLines(ctx context.Context, q querier, c xiangpei.Class, filter string,
 	if err != nil {
 		return nil, err
 	}
-	// other subsidised completed trainings of the class's year
-	year := c.FirstSession.In(xiangpei.ChinaTime).Year()
-	yearly := map[int64]int{}
-	// (with the subsidies the previous system paid that year, unless for a class whose roster
-	// row is already counted here)
-	rows, err = q.QueryContext(ctx, `SELECT x.person_id, COUNT(*) FROM (
-		SELECT o.person_id FROM trainees o
-		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed' AND o.year = $3
-		UNION ALL
-		SELECT s.person_id FROM prior_subsidies s
-		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.year = $3 AND (s.class_id IS NULL OR s.class_id = $1
-			OR NOT EXISTS (SELECT 1 FROM trainees t WHERE t.class_id = s.class_id AND t.person_id = s.person_id))
-		) x GROUP BY x.person_id`, c.ID, traineeID, year)
+	yearly, earlier, groups, err := lineEvidence(ctx, q, c, sel, traineeID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := collect(rows, func(r scanner) (int, error) {
-		var p int64
-		var n int
-		err := r.Scan(&p, &n)
-		yearly[p] = n
-		return n, err
-	}); err != nil {
-		return nil, err
-	}
-	// earlier subsidies of the occupation: subsidised completed trainings that started before
-	// this class, payable lines of live person claims made before today, and the subsidies the
-	// previous system paid (prior_subsidies, brought in by the history import)
-	earlier := map[int64][]string{}
-	rows, err = q.QueryContext(ctx, `SELECT o.person_id, o.level, o.year FROM trainees o JOIN classes k ON k.id = o.class_id
-		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed'
-		AND o.occupation_code = $3 AND k.first_session < $4
-		UNION ALL
-		SELECT l.person_id, l.level, 0 FROM claim_lines l JOIN claims m ON m.id = l.claim_id
-		WHERE l.person_id IN (SELECT r.person_id`+sel+`) AND m.kind = 'person' AND l.payable AND l.occupation_code = $3
-		AND l.status NOT IN ('withdrawn','rejected','returned') AND (l.trainee_id IS NULL OR l.trainee_id NOT IN (SELECT r.id`+sel+`))
-		UNION ALL
-		SELECT s.person_id, s.level, s.year FROM prior_subsidies s
-		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.occupation_code = $3`,
-		c.ID, traineeID, c.OccupationCode, c.FirstSession.UTC())
-	if err != nil {
-		return nil, err
-	}
-	if _, err := collect(rows, func(r scanner) (int, error) {
-		var p int64
-		var level string
-		var y int
-		if err := r.Scan(&p, &level, &y); err != nil {
-			return 0, err
-		}
-		if sameOrHigher(level, c.Level) {
-			d := level
-			if y > 0 {
-				d = fmt.Sprintf("%d %s", y, level)
-			}
-			earlier[p] = append(earlier[p], d)
-		}
-		return 0, nil
-	}); err != nil {
-		return nil, err
-	}
-	// verified key groups
-	groups := map[int64][]string{}
-	rows, err = q.QueryContext(ctx, `SELECT k.person_id, k.group_code FROM key_group_members k
-		WHERE k.person_id IN (SELECT r.person_id`+sel+`) ORDER BY k.group_code`, c.ID, traineeID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := collect(rows, func(r scanner) (int, error) {
-		var p int64
-		var g string
-		err := r.Scan(&p, &g)
-		groups[p] = append(groups[p], g)
-		return 0, err
-	}); err != nil {
 		return nil, err
 	}
 
@@ -222,4 +149,92 @@ func bestCert(certs []certRow, person, forced int64, end, level string) *certRow
 		return good
 	}
 	return last
+}
+
+// lineEvidence reads what the rule needs of the persons a claim line (or an eligibility check)
+// is for, beside the roster and the certificates: each person's other subsidised trainings of
+// the class's year, their earlier subsidies of the class's occupation at the same or a higher
+// level (described "2025 4"), and their verified key groups. sel is " FROM … r WHERE …" with
+// r.person_id and r.id, over the arguments $1 (the class id) and $2 (traineeID).
+func lineEvidence(ctx context.Context, q querier, c xiangpei.Class, sel string, traineeID int64) (yearly map[int64]int,
+	earlier map[int64][]string, groups map[int64][]string, err error) {
+	// other subsidised completed trainings of the class's year
+	year := c.FirstSession.In(xiangpei.ChinaTime).Year()
+	yearly = map[int64]int{}
+	// (with the subsidies the previous system paid that year, unless for a class whose roster
+	// row is already counted here)
+	rows, err := q.QueryContext(ctx, `SELECT x.person_id, COUNT(*) FROM (
+		SELECT o.person_id FROM trainees o
+		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed' AND o.year = $3
+		UNION ALL
+		SELECT s.person_id FROM prior_subsidies s
+		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.year = $3 AND (s.class_id IS NULL OR s.class_id = $1
+			OR NOT EXISTS (SELECT 1 FROM trainees t WHERE t.class_id = s.class_id AND t.person_id = s.person_id))
+		) x GROUP BY x.person_id`, c.ID, traineeID, year)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var p int64
+		var n int
+		err := r.Scan(&p, &n)
+		yearly[p] = n
+		return n, err
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	// earlier subsidies of the occupation: subsidised completed trainings that started before
+	// this class, payable lines of live person claims made before today, and the subsidies the
+	// previous system paid (prior_subsidies, brought in by the history import)
+	earlier = map[int64][]string{}
+	rows, err = q.QueryContext(ctx, `SELECT o.person_id, o.level, o.year FROM trainees o JOIN classes k ON k.id = o.class_id
+		WHERE o.person_id IN (SELECT r.person_id`+sel+`) AND o.class_id <> $1 AND o.subsidised AND o.status = 'completed'
+		AND o.occupation_code = $3 AND k.first_session < $4
+		UNION ALL
+		SELECT l.person_id, l.level, 0 FROM claim_lines l JOIN claims m ON m.id = l.claim_id
+		WHERE l.person_id IN (SELECT r.person_id`+sel+`) AND m.kind = 'person' AND l.payable AND l.occupation_code = $3
+		AND l.status NOT IN ('withdrawn','rejected','returned') AND (l.trainee_id IS NULL OR l.trainee_id NOT IN (SELECT r.id`+sel+`))
+		UNION ALL
+		SELECT s.person_id, s.level, s.year FROM prior_subsidies s
+		WHERE s.person_id IN (SELECT r.person_id`+sel+`) AND s.occupation_code = $3`,
+		c.ID, traineeID, c.OccupationCode, c.FirstSession.UTC())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var p int64
+		var level string
+		var y int
+		if err := r.Scan(&p, &level, &y); err != nil {
+			return 0, err
+		}
+		if sameOrHigher(level, c.Level) {
+			d := level
+			if y > 0 {
+				d = fmt.Sprintf("%d %s", y, level)
+			}
+			earlier[p] = append(earlier[p], d)
+		}
+		return 0, nil
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	// verified key groups
+	groups = map[int64][]string{}
+	rows, err = q.QueryContext(ctx, `SELECT k.person_id, k.group_code FROM key_group_members k
+		WHERE k.person_id IN (SELECT r.person_id`+sel+`) ORDER BY k.group_code`, c.ID, traineeID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := collect(rows, func(r scanner) (int, error) {
+		var p int64
+		var g string
+		err := r.Scan(&p, &g)
+		groups[p] = append(groups[p], g)
+		return 0, err
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+
+	return yearly, earlier, groups, nil
 }

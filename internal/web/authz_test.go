@@ -125,6 +125,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixPayments(t, tx, &w)
 		matrixHistory(t, tx, &w)
 		matrixJobs(t, tx, &w, orgs[xiangpei.OrgEmployer], pOwn, pForeign)
+		matrixPolicies(t, tx, &w)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},

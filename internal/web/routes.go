@@ -75,6 +75,7 @@ func (s *Server) registerRoutes() {
 	s.registerPaymentStageRoutes()
 	s.registerHistoryImportRoutes()
 	s.registerJobRoutes()
+	s.registerPolicyRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
