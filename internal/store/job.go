@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -307,6 +308,11 @@ func (tx *Tx) SubmitPosting(s xiangpei.Scope, id int64, version int) (Posting, x
 	}
 	if p.Expired(tx.Now) {
 		return p, v, xiangpei.Errorf(xiangpei.Invalid, "job.validity_past", "The last day of the posting has passed: give new validity first.")
+	}
+	if p.WorkType == xiangpei.GigWork { // complaints (docs/complaints.md): unresolved wage arrears block new gigs
+		if arrears, err := tx.EmployerHasOpenArrears(p.EmployerID); err != nil || arrears {
+			return p, v, cmp.Or(err, errOpenArrears())
+		}
 	}
 	v = xiangpei.CheckPosting(p.JobPosting, MinimumWageFor(p.County, tx.Now), xiangpei.DefaultPostingWords)
 	status, decision := xiangpei.PostingDraft, string(v.Outcome)

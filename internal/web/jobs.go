@@ -594,6 +594,7 @@ func (s *Server) postingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	done := map[xiangpei.CheckAction]string{xiangpei.CheckPass: "posting_published", xiangpei.CheckRefer: "posting_referred",
 		xiangpei.CheckRefuse: "posting_refused"}[v.Outcome]
+	s.matchPosting(r.Context(), p.ID)
 	m := s.postingJSON(stateOf(r).lang)(p)
 	m["outcome"] = v.Outcome
 	answer(w, r, http.StatusOK, m, postingPath(p.ID), done)
@@ -627,6 +628,7 @@ func (s *Server) postingRelist(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
+	s.matchPosting(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), postingPath(p.ID), "posting_relisted")
 }
 
@@ -655,6 +657,7 @@ func (s *Server) postingReview(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
+	s.matchPosting(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), "/jobs/review", "posting_reviewed")
 }
 
@@ -672,6 +675,7 @@ func (s *Server) postingMove(w http.ResponseWriter, r *http.Request, done string
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
+	s.matchPosting(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), postingPath(p.ID), done)
 }
 
@@ -805,6 +809,7 @@ func (s *Server) jobReportDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.matchPosting(r.Context(), x.PostingID)
 	answer(w, r, http.StatusOK, map[string]any{"id": x.ID, "status": x.Status, "outcome_reason": x.OutcomeReason, "version": x.Version},
 		"/jobs/reports", "report_decided")
 }

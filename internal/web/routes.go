@@ -75,7 +75,9 @@ func (s *Server) registerRoutes() {
 	s.registerPaymentStageRoutes()
 	s.registerHistoryImportRoutes()
 	s.registerJobRoutes()
+	s.registerMatchRoutes()
 	s.registerPolicyRoutes()
+	s.registerComplaintRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 

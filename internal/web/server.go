@@ -41,6 +41,7 @@ type Server struct {
 	metrics *metrics
 	limits  *limiter
 	demo    demoState
+	matches matchState // the matching index (matches.go)
 }
 
 type demoState struct {
