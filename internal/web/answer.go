@@ -69,6 +69,30 @@ func jsonList[T any](in []T, f func(T) map[string]any) []map[string]any {
 	return out
 }
 
+// listAnswer answers the three forms of a paged list route from one fetch: with ?format=xlsx
+// the Excel download of every page (export), for the API the JSON twin (the items under key,
+// the total and the paging), and otherwise one page of the list and its pager for the HTML
+// page, which the caller renders (ok).
+func listAnswer[T any](s *Server, w http.ResponseWriter, r *http.Request, size int, key, title string,
+	fetch func(store.Page) ([]T, int, error), toJSON func(T) map[string]any,
+	export func(http.ResponseWriter, *http.Request, string, func(store.Page) ([]T, int, error))) (list []T, pages *pager, ok bool) {
+	if wantsXLSX(r) {
+		export(w, r, title, fetch)
+		return nil, nil, false
+	}
+	n, pg := listPage(r, size)
+	list, total, err := fetch(pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	if stateOf(r).api {
+		writeJSON(w, http.StatusOK, map[string]any{key: jsonList(list, toJSON), "total": total, "page": n, "per_page": size})
+		return nil, nil, false
+	}
+	return list, pagerOf(r, n, total, size), true
+}
+
 // pager is one page of a server-paged list, in the shape the "pager" template part reads.
 type pager struct {
 	Page, Pages, Total int

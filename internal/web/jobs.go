@@ -192,25 +192,17 @@ func (s *Server) postingsXLSX(w http.ResponseWriter, r *http.Request, name strin
 
 func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 	f := postingFilterOf(r)
-	if wantsXLSX(r) {
-		s.postingsXLSX(w, r, "job.list_title", func(pg store.Page) ([]store.Posting, int, error) { return s.db.PublicPostings(r.Context(), f, pg) })
-		return
-	}
-	n, pg := listPage(r, jobsPerPage)
-	list, total, err := s.db.PublicPostings(r.Context(), f, pg)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	lang := stateOf(r).lang
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"postings": jsonList(list, s.postingJSON(lang)), "total": total, "page": n, "per_page": jobsPerPage})
+	list, pages, ok := listAnswer(s, w, r, jobsPerPage, "postings", "job.list_title",
+		func(pg store.Page) ([]store.Posting, int, error) { return s.db.PublicPostings(r.Context(), f, pg) },
+		s.postingJSON(lang), s.postingsXLSX)
+	if !ok {
 		return
 	}
 	pl := s.places(r)
 	levels := s.levelNames(r)
 	d := jobListData{Occupation: f.Occupation, County: f.County, WorkType: string(f.WorkType), Query: f.Query, Counties: pl.Counties,
-		WorkTypes: xiangpei.WorkTypes, Pager: pagerOf(r, n, total, jobsPerPage), Export: exportLink(r),
+		WorkTypes: xiangpei.WorkTypes, Pager: pages, Export: exportLink(r),
 		Employer: actorOf(r).Role == xiangpei.RoleEmployer}
 	for _, p := range list {
 		d.Items = append(d.Items, s.postingViewOf(r, pl, levels, p))
@@ -329,24 +321,14 @@ type employerPostingsData struct {
 func (s *Server) employerPostings(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	f := postingFilterOf(r)
-	if wantsXLSX(r) {
-		s.postingsXLSX(w, r, "job.mine_title", func(pg store.Page) ([]store.Posting, int, error) {
-			return s.db.Postings(r.Context(), a.Scope(), f, pg)
-		})
-		return
-	}
-	n, pg := listPage(r, jobsPerPage)
-	list, total, err := s.db.Postings(r.Context(), a.Scope(), f, pg)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	lang := stateOf(r).lang
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"postings": jsonList(list, s.postingJSON(lang)), "total": total, "page": n, "per_page": jobsPerPage})
+	list, pages, ok := listAnswer(s, w, r, jobsPerPage, "postings", "job.mine_title",
+		func(pg store.Page) ([]store.Posting, int, error) { return s.db.Postings(r.Context(), a.Scope(), f, pg) },
+		s.postingJSON(lang), s.postingsXLSX)
+	if !ok {
 		return
 	}
-	d := employerPostingsData{Status: string(f.Status), Statuses: xiangpei.PostingStatuses, Pager: pagerOf(r, n, total, jobsPerPage), Export: exportLink(r)}
+	d := employerPostingsData{Status: string(f.Status), Statuses: xiangpei.PostingStatuses, Pager: pages, Export: exportLink(r)}
 	if o, err := s.db.Org(r.Context(), a.Scope(), a.OrgID); err == nil {
 		d.Code = o.CodeStatus
 	}
@@ -689,22 +671,14 @@ type jobQueueData struct {
 
 func (s *Server) jobReviewQueue(w http.ResponseWriter, r *http.Request) {
 	sc := actorOf(r).Scope()
-	if wantsXLSX(r) {
-		s.postingsXLSX(w, r, "job.review_title", func(pg store.Page) ([]store.Posting, int, error) { return s.db.PostingQueue(r.Context(), sc, pg) })
-		return
-	}
-	n, pg := listPage(r, jobsPerPage)
-	list, total, err := s.db.PostingQueue(r.Context(), sc, pg)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	lang := stateOf(r).lang
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"postings": jsonList(list, s.postingJSON(lang)), "total": total, "page": n, "per_page": jobsPerPage})
+	list, pages, ok := listAnswer(s, w, r, jobsPerPage, "postings", "job.review_title",
+		func(pg store.Page) ([]store.Posting, int, error) { return s.db.PostingQueue(r.Context(), sc, pg) },
+		s.postingJSON(lang), s.postingsXLSX)
+	if !ok {
 		return
 	}
-	d := jobQueueData{Pager: pagerOf(r, n, total, jobsPerPage), Export: exportLink(r)}
+	d := jobQueueData{Pager: pages, Export: exportLink(r)}
 	pl, levels := s.places(r), s.levelNames(r)
 	for _, p := range list {
 		d.Items = append(d.Items, s.postingViewOf(r, pl, levels, p))

@@ -78,25 +78,17 @@ func (s *Server) postingApplications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := appFilterOf(r, id)
-	if wantsXLSX(r) {
-		s.applicationsXLSX(w, r, "job.applicants_title", func(pg store.Page) ([]store.Applicant, int, error) {
-			return s.db.Applications(r.Context(), a.Scope(), f, pg)
-		})
-		return
-	}
-	n, pg := listPage(r, jobsPerPage)
-	list, total, err := s.db.Applications(r.Context(), a.Scope(), f, pg)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	lang := stateOf(r).lang
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"applications": jsonList(list, s.applicantJSON(lang)), "total": total, "page": n, "per_page": jobsPerPage})
+	list, pages, ok := listAnswer(s, w, r, jobsPerPage, "applications", "job.applicants_title",
+		func(pg store.Page) ([]store.Applicant, int, error) {
+			return s.db.Applications(r.Context(), a.Scope(), f, pg)
+		},
+		s.applicantJSON(lang), s.applicationsXLSX)
+	if !ok {
 		return
 	}
 	d := applicationsData{P: s.postingViewOf(r, s.places(r), s.levelNames(r), p), Status: string(f.Status), Items: s.applicantViews(r, list),
-		Pager: pagerOf(r, n, total, jobsPerPage), Export: exportLink(r)}
+		Pager: pages, Export: exportLink(r)}
 	s.render(w, r, http.StatusOK, "jobs_applicants", s.page(r, s.msg.T(lang, "job.applicants_title"), d))
 }
 
@@ -203,23 +195,15 @@ type myApplicationsData struct {
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	f := appFilterOf(r, 0)
-	if wantsXLSX(r) {
-		s.applicationsXLSX(w, r, "job.my_applications_title", func(pg store.Page) ([]store.Applicant, int, error) {
-			return s.db.Applications(r.Context(), a.Scope(), f, pg)
-		})
-		return
-	}
-	n, pg := listPage(r, jobsPerPage)
-	list, total, err := s.db.Applications(r.Context(), a.Scope(), f, pg)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	lang := stateOf(r).lang
-	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"applications": jsonList(list, s.applicantJSON(lang)), "total": total, "page": n, "per_page": jobsPerPage})
+	list, pages, ok := listAnswer(s, w, r, jobsPerPage, "applications", "job.my_applications_title",
+		func(pg store.Page) ([]store.Applicant, int, error) {
+			return s.db.Applications(r.Context(), a.Scope(), f, pg)
+		},
+		s.applicantJSON(lang), s.applicationsXLSX)
+	if !ok {
 		return
 	}
-	d := myApplicationsData{Items: s.applicantViews(r, list), Pager: pagerOf(r, n, total, jobsPerPage), Export: exportLink(r)}
+	d := myApplicationsData{Items: s.applicantViews(r, list), Pager: pages, Export: exportLink(r)}
 	s.render(w, r, http.StatusOK, "jobs_mine", s.page(r, s.msg.T(lang, "job.my_applications_title"), d))
 }
