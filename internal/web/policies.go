@@ -123,7 +123,9 @@ func (s *Server) polSearch(r *http.Request, kind string) (polPublicData, int, in
 	return d, total, n, nil
 }
 
-func (s *Server) polAnswerSearch(w http.ResponseWriter, r *http.Request, kind, page, title string) {
+// polAnswerSearch answers a search of the library (kind "" both, "policy" or "faq"): the Excel
+// download (name.xlsx), the JSON twin, or the one page the library and the FAQ share.
+func (s *Server) polAnswerSearch(w http.ResponseWriter, r *http.Request, kind, name, title string) {
 	d, total, n, err := s.polSearch(r, kind)
 	if err != nil {
 		s.fail(w, r, err)
@@ -145,7 +147,7 @@ func (s *Server) polAnswerSearch(w http.ResponseWriter, r *http.Request, kind, p
 					pl.name(h.Policy.Region), h.Policy.PublishedAt, snippetText(h.Snippet)})
 			}
 		}
-		s.download(w, r, page+".xlsx", title+".xlsx", t("policy.sheet"), header, rows, sheet.Options{})
+		s.download(w, r, name+".xlsx", title+".xlsx", t("policy.sheet"), header, rows, sheet.Options{})
 		return
 	}
 	if stateOf(r).api {
@@ -153,7 +155,7 @@ func (s *Server) polAnswerSearch(w http.ResponseWriter, r *http.Request, kind, p
 			"total": total, "page": n, "per_page": polPerPage})
 		return
 	}
-	s.render(w, r, http.StatusOK, page, s.page(r, title, d))
+	s.render(w, r, http.StatusOK, "policies_public", s.page(r, title, d)) // the library and the FAQ share one page
 }
 
 // polPublic is the library: published policies and FAQ entries, searched and filtered.
