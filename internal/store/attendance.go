@@ -131,14 +131,14 @@ func inChunks[T any](vals []T, pad T) [][]any {
 // eachIn runs query (whose IN list is inList1, then extra parameters) for every chunk of ids
 // and hands each row to scan.
 func (tx *Tx) eachIn(query string, ids []int64, extra []any, scan func(scanner) error) error {
-	return eachChunk(tx, query, ids, 0, extra, scan)
+	return eachChunk(tx.ctx, tx.tx, query, ids, 0, extra, scan)
 }
 
-// eachChunk runs query for every chunk of keys (padded with pad, then extra parameters) in the
-// transaction and hands each row to scan.
-func eachChunk[K any](tx *Tx, query string, keys []K, pad K, extra []any, scan func(scanner) error) error {
+// eachChunk runs query on q for every chunk of keys (padded with pad, then extra parameters)
+// and hands each row to scan.
+func eachChunk[K any](ctx context.Context, q querier, query string, keys []K, pad K, extra []any, scan func(scanner) error) error {
 	for _, args := range inChunks(keys, pad) {
-		rows, err := tx.tx.QueryContext(tx.ctx, query, append(args, extra...)...)
+		rows, err := q.QueryContext(ctx, query, append(args, extra...)...)
 		if err != nil {
 			return err
 		}

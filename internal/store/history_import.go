@@ -264,7 +264,7 @@ func (tx *Tx) knownRefs(source, kind string, exts []string, into map[string]int6
 
 // lookupStrings runs a chunked "IN" query over text keys, handing each row to scan.
 func (tx *Tx) lookupStrings(query string, keys []string, scan func(scanner) error) error {
-	return eachChunk(tx, query, distinct(keys), "", nil, scan)
+	return eachChunk(tx.ctx, tx.tx, query, distinct(keys), "", nil, scan)
 }
 
 // HistorySHA is the sha256 that names a file set: that of its packed zip.

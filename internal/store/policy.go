@@ -246,20 +246,43 @@ func (db *DB) SearchPolicies(ctx context.Context, f PolicySearch, page Page) ([]
 			return nil, 0, err
 		}
 	}
-	// read the candidates, verify and filter them
+	// read the candidates (a query per chunk of each kind, not per candidate), verify and filter them
+	var faqIDs, policyIDs []int64
+	for _, h := range hits {
+		if h.Kind == "faq" {
+			faqIDs = append(faqIDs, h.FAQ.ID)
+		} else {
+			policyIDs = append(policyIDs, h.Policy.ID)
+		}
+	}
+	faqs, policies := map[int64]xiangpei.FAQ{}, map[int64]xiangpei.Policy{}
+	if err := eachChunk(ctx, db.read, `SELECT `+faqCols+` FROM faqs p WHERE p.id IN (`+inList1+`)`, faqIDs, 0, nil, func(r scanner) error {
+		x, err := scanFAQ(r)
+		faqs[x.ID] = x
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
+	if err := eachChunk(ctx, db.read, `SELECT `+policyCols+` FROM policies p WHERE p.id IN (`+inList1+`)`, policyIDs, 0, nil, func(r scanner) error {
+		x, err := scanPolicy(r)
+		policies[x.ID] = x
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
 	var out []PolicyHit
 	for _, h := range hits {
 		var title, body, category string
 		if h.Kind == "faq" {
-			x, err := scanFAQ(db.read.QueryRowContext(ctx, `SELECT `+faqCols+` FROM faqs p WHERE p.id = $1`, h.FAQ.ID))
-			if err != nil {
-				return nil, 0, err
+			x, ok := faqs[h.FAQ.ID]
+			if !ok {
+				continue
 			}
 			h.FAQ, title, body, category = x, x.Question, x.Answer, x.Category
 		} else {
-			x, err := scanPolicy(db.read.QueryRowContext(ctx, `SELECT `+policyCols+` FROM policies p WHERE p.id = $1`, h.Policy.ID))
-			if err != nil {
-				return nil, 0, err
+			x, ok := policies[h.Policy.ID]
+			if !ok {
+				continue
 			}
 			h.Policy, title, body, category = x, x.Title, x.Body, x.Category
 		}
