@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"xiangpei"
 	"xiangpei/internal/auth"
@@ -75,23 +74,7 @@ func (s *Server) sendEmployerCode(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var phone string
 	if err == nil {
-		phone, err = xiangpei.ParseMobile(f.Phone)
-	}
-	if err == nil && !s.limits.allow("sms-ip:"+clientIP(r), 10, time.Hour, s.now()) {
-		err = xiangpei.Errorf(xiangpei.RateLimited, "sms.too_often", "A code was sent to this phone a moment ago. Wait a minute before asking for another.")
-	}
-	if err == nil {
-		code := randomDigits(6)
-		err = s.db.Tx(r.Context(), xiangpei.Actor{Name: "public"}, func(tx *store.Tx) error {
-			_, err := tx.CreateSMSCode(phone, "employer", auth.Digest("employer:"+phone+":"+code))
-			return err
-		})
-		if err == nil {
-			text := s.msg.T(st.lang, "sms.register_code", code)
-			if _, err = s.db.KeepMessage(r.Context(), store.Message{Channel: "sms", Recipient: phone, Body: text}); err == nil {
-				err = s.cfg.SMS.Send(r.Context(), phone, text)
-			}
-		}
+		phone, err = s.sendPhoneCode(r, "employer", f.Phone)
 	}
 	if err != nil {
 		s.employerRegisterFail(w, r, f, err)

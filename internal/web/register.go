@@ -50,6 +50,31 @@ func (s *Server) showRegister(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "register", s.registerPage(r, registerForm{Phone: r.URL.Query().Get("phone")}))
 }
 
+// sendPhoneCode sends a one-time code for purpose ("register", "employer") to a mobile phone:
+// at most 10 codes an hour from one address, the code kept only as a digest, the text kept as
+// a message and handed to the SMS sender. It returns the phone as parsed.
+func (s *Server) sendPhoneCode(r *http.Request, purpose, raw string) (string, error) {
+	phone, err := xiangpei.ParseMobile(raw)
+	if err != nil {
+		return "", err
+	}
+	if !s.limits.allow("sms-ip:"+clientIP(r), 10, time.Hour, s.now()) {
+		return phone, xiangpei.Errorf(xiangpei.RateLimited, "sms.too_often", "A code was sent to this phone a moment ago. Wait a minute before asking for another.")
+	}
+	code := randomDigits(6)
+	if err := s.db.Tx(r.Context(), xiangpei.Actor{Name: "public"}, func(tx *store.Tx) error {
+		_, err := tx.CreateSMSCode(phone, purpose, auth.Digest(purpose+":"+phone+":"+code))
+		return err
+	}); err != nil {
+		return phone, err
+	}
+	text := s.msg.T(stateOf(r).lang, "sms.register_code", code)
+	if _, err := s.db.KeepMessage(r.Context(), store.Message{Channel: "sms", Recipient: phone, Body: text}); err != nil {
+		return phone, err
+	}
+	return phone, s.cfg.SMS.Send(r.Context(), phone, text)
+}
+
 // sendRegisterCode sends a one-time code to confirm the phone a person registers with.
 func (s *Server) sendRegisterCode(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
@@ -57,23 +82,7 @@ func (s *Server) sendRegisterCode(w http.ResponseWriter, r *http.Request) {
 	err := bind(r, &f)
 	var phone string
 	if err == nil {
-		phone, err = xiangpei.ParseMobile(f.Phone)
-	}
-	if err == nil && !s.limits.allow("sms-ip:"+clientIP(r), 10, time.Hour, s.now()) {
-		err = xiangpei.Errorf(xiangpei.RateLimited, "sms.too_often", "A code was sent to this phone a moment ago. Wait a minute before asking for another.")
-	}
-	if err == nil {
-		code := randomDigits(6)
-		err = s.db.Tx(r.Context(), xiangpei.Actor{Name: "public"}, func(tx *store.Tx) error {
-			_, err := tx.CreateSMSCode(phone, "register", auth.Digest("register:"+phone+":"+code))
-			return err
-		})
-		if err == nil {
-			text := s.msg.T(st.lang, "sms.register_code", code)
-			if _, err = s.db.KeepMessage(r.Context(), store.Message{Channel: "sms", Recipient: phone, Body: text}); err == nil {
-				err = s.cfg.SMS.Send(r.Context(), phone, text)
-			}
-		}
+		phone, err = s.sendPhoneCode(r, "register", f.Phone)
 	}
 	if err != nil {
 		if st.api {
