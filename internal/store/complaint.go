@@ -109,12 +109,23 @@ func (db *DB) Complaints(ctx context.Context, s xiangpei.Scope, f ComplaintFilte
 	return list[lo:hi], total, nil
 }
 
-// OpenComplaintCount counts the complaints within scope against an employer that are not closed.
-func (db *DB) OpenComplaintCount(ctx context.Context, s xiangpei.Scope, employerID int64) (int, error) {
+// ComplaintCounts are the complaints against one employer within a scope: the employer's
+// record in the registry shows them.
+type ComplaintCounts struct {
+	Total       int // every complaint, closed or not
+	Open        int // not closed
+	OpenArrears int // wage arrears neither closed nor mediated: these block new gigs
+}
+
+// ComplaintCountsOf counts the complaints within scope against an employer.
+func (db *DB) ComplaintCountsOf(ctx context.Context, s xiangpei.Scope, employerID int64) (ComplaintCounts, error) {
 	a := scopeOf(s)
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM complaints c WHERE`+complaintScope+
-		` AND c.employer_id = $5 AND c.status <> 'closed'`, a.all, a.region, a.org, a.person, employerID).Scan(&n)
+	var n ComplaintCounts
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.kind = 'wage_arrears' AND c.status NOT IN ('closed','mediated') THEN 1 ELSE 0 END), 0)
+		FROM complaints c WHERE`+complaintScope+` AND c.employer_id = $5`, a.all, a.region, a.org, a.person, employerID).
+		Scan(&n.Total, &n.Open, &n.OpenArrears)
 	return n, err
 }
 

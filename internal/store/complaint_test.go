@@ -168,8 +168,8 @@ func TestComplaintQueueAndArrears(t *testing.T) {
 			if err != nil || n != 1 || q[0].ID != arrears.ID || !q[0].Countdown.Deadline || q[0].Countdown.Left < 0 {
 				t.Fatalf("queue: %v %d %+v", err, n, q)
 			}
-			if n, _ := db.OpenComplaintCount(ctx, ty.Scope(), x.emp.ID); n != 1 {
-				t.Fatalf("open count %d", n)
+			if n, err := db.ComplaintCountsOf(ctx, ty.Scope(), x.emp.ID); err != nil || n != (store.ComplaintCounts{Total: 1, Open: 1, OpenArrears: 1}) {
+				t.Fatalf("counts %+v %v", n, err)
 			}
 
 			var wg sync.WaitGroup

@@ -169,8 +169,17 @@ func (s *Server) myComplaints(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) complaintQueue(w http.ResponseWriter, r *http.Request) {
-	open := r.URL.Query().Get("all") == ""
-	s.complaintList(w, r, "complaint.queue_title", "officer", store.ComplaintFilter{OpenOnly: open}, complaintForm{})
+	q := r.URL.Query()
+	f := store.ComplaintFilter{OpenOnly: q.Get("all") == ""}
+	if e := q.Get("employer"); e != "" {
+		id, err := strconv.ParseInt(e, 10, 64)
+		if err != nil || id <= 0 {
+			s.fail(w, r, xiangpei.Errorf(xiangpei.Invalid, "complaint.employer_unknown", "No registered employer has this credit code or posting; check the number."))
+			return
+		}
+		f.EmployerID = id
+	}
+	s.complaintList(w, r, "complaint.queue_title", "officer", f, complaintForm{})
 }
 
 func (s *Server) employerComplaints(w http.ResponseWriter, r *http.Request) {

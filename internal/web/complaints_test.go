@@ -30,8 +30,9 @@ func TestComplaintsFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			p2Tok := je.token(je.account(xiangpei.AccountInput{Login: "13900006666", DisplayName: "李强", Role: xiangpei.RolePerson, PersonID: p2.ID}, testPassword).ID)
-			cTok := je.token(je.account(xiangpei.AccountInput{Login: "ty_cmp", DisplayName: "天元区投诉", Role: xiangpei.RoleOfficer, Region: "430211",
-				Duties: xiangpei.Duties{xiangpei.DutyComplaint}}, testPassword).ID)
+			cAcct := je.account(xiangpei.AccountInput{Login: "ty_cmp", DisplayName: "天元区投诉", Role: xiangpei.RoleOfficer, Region: "430211",
+				Duties: xiangpei.Duties{xiangpei.DutyComplaint}}, testPassword)
+			cTok := je.token(cAcct.ID)
 			htTok := je.token(je.account(xiangpei.AccountInput{Login: "ht_cmp", DisplayName: "荷塘区投诉", Role: xiangpei.RoleOfficer, Region: "430202",
 				Duties: xiangpei.Duties{xiangpei.DutyComplaint}}, testPassword).ID)
 
@@ -99,6 +100,22 @@ func TestComplaintsFlow(t *testing.T) {
 			if st, b, _ := je.request(je.empTok, http.MethodPost, fmt.Sprintf("/api/v1/postings/%v/submit", g["id"]), map[string]any{"version": g["version"]}); st != http.StatusConflict ||
 				!strings.Contains(string(b), "欠薪投诉") {
 				t.Fatalf("gig while arrears open: %d %s", st, b)
+			}
+			// The employer's record in the registry shows the complaint and the block it causes.
+			orgPath := fmt.Sprintf("/registry/orgs/%d", je.emp.ID)
+			if st, b, _ := je.request(cTok, http.MethodGet, "/api/v1/orgs/"+fmt.Sprint(je.emp.ID), nil); st != http.StatusOK ||
+				fmt.Sprint(decode(t, string(b))["complaints"]) != "map[open:1 open_wage_arrears:1 total:1]" {
+				t.Fatalf("the employer's record: %d %s", st, b)
+			}
+			cb := je.browser()
+			cb.signIn(cAcct, testPassword)
+			if st, html, _ := cb.get(orgPath); st != http.StatusOK || !strings.Contains(html, "共 1 件，未办结 1 件") ||
+				!strings.Contains(html, fmt.Sprintf("/complaints?employer=%d&amp;all=1", je.emp.ID)) {
+				t.Fatalf("the employer's registry page: %d\n%s", st, html)
+			}
+			if st, b, _ := je.request(cTok, http.MethodGet, fmt.Sprintf("/api/v1/complaints?all=1&employer=%d", je.other.ID), nil); st != http.StatusOK ||
+				fmt.Sprint(decode(t, string(b))["total"]) != "0" {
+				t.Fatalf("the queue filtered by another employer: %d %s", st, b)
 			}
 			_, c = move("investigate", "", "", c["version"])
 			if st, _ := move("mediate", "", "", c["version"]); st != http.StatusUnprocessableEntity {

@@ -159,6 +159,7 @@ type regOrgData struct {
 	Ladder      []xiangpei.Sanction
 	Blocked     bool
 	Blocking    xiangpei.SanctionEntry
+	Complaints  store.ComplaintCounts // against an employer, within the reader's scope
 	CanEdit     bool
 	Training    bool // not an employer: has an approved scope
 	Edit        regOrgEdit
@@ -237,6 +238,11 @@ func (s *Server) regOrgData(r *http.Request, id int64) (regOrgData, error) {
 	if d.Blocked, d.Blocking, err = s.db.OrgBlocked(ctx, id, now); err != nil {
 		return regOrgData{}, err
 	}
+	if o.Kind == xiangpei.OrgEmployer {
+		if d.Complaints, err = s.db.ComplaintCountsOf(ctx, sc, id); err != nil {
+			return regOrgData{}, err
+		}
+	}
 	return d, nil
 }
 
@@ -290,6 +296,13 @@ func (s *Server) regOrgDetailJSON(r *http.Request, sc xiangpei.Scope, id int64) 
 		"sanctions": jsonList(sanctions, func(e xiangpei.SanctionEntry) map[string]any { return regSanctionJSON(e, now) })}
 	if blocked {
 		out["blocking_sanction"] = regSanctionJSON(blocking, now)
+	}
+	if o.Kind == xiangpei.OrgEmployer {
+		n, err := s.db.ComplaintCountsOf(ctx, sc, id)
+		if err != nil {
+			return nil, err
+		}
+		out["complaints"] = map[string]any{"total": n.Total, "open": n.Open, "open_wage_arrears": n.OpenArrears}
 	}
 	return out, nil
 }
