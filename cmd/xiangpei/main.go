@@ -213,7 +213,7 @@ func serve(ctx context.Context, db *store.DB, logger *slog.Logger, addr string, 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(stdout, "xiangpei serving http://%s (%s) — ready in %s\n", ln.Addr(), db.Engine, time.Since(start).Round(time.Millisecond))
-	go housekeeping(ctx, db, logger)
+	go housekeeping(ctx, db, srv, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -226,8 +226,10 @@ func serve(ctx context.Context, db *store.DB, logger *slog.Logger, addr string, 
 	return hs.Shutdown(shutdown)
 }
 
-// housekeeping removes expired sessions and old idempotency keys every few minutes.
-func housekeeping(ctx context.Context, db *store.DB, logger *slog.Logger) {
+// housekeeping removes expired sessions and old idempotency keys every few minutes, and sends
+// the saved-search text alerts still waiting (the sender was down, or the process stopped
+// between a publication and its sending).
+func housekeeping(ctx context.Context, db *store.DB, srv *web.Server, logger *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	for {
@@ -240,6 +242,9 @@ func housekeeping(ctx context.Context, db *store.DB, logger *slog.Logger) {
 			}
 			if err := db.DeleteOldIdempotencyKeys(ctx, now); err != nil {
 				logger.Error("idempotency clean-up", "err", err.Error())
+			}
+			if _, failed, err := srv.SendSMSAlerts(ctx, 1000); err != nil || failed > 0 {
+				logger.Error("saved-search text alerts", "failed", failed, "err", fmt.Sprint(err))
 			}
 		}
 	}

@@ -347,9 +347,17 @@ func (tx *Tx) setPostingStatus(p Posting, version int, to xiangpei.PostingStatus
 	if findings != nil {
 		fj = jsonText(findings)
 	}
-	return tx.execVersioned("Posting", `SELECT 1 FROM job_postings WHERE id = $1`, p.ID,
+	if err := tx.execVersioned("Posting", `SELECT 1 FROM job_postings WHERE id = $1`, p.ID,
 		`UPDATE job_postings SET status = $1, findings = $2, published_at = $3, updated_at = $4, version = version + 1
-		WHERE id = $5 AND version = $6`, string(to), fj, pub, now, p.ID, version)
+		WHERE id = $5 AND version = $6`, string(to), fj, pub, now, p.ID, version); err != nil {
+		return err
+	}
+	if to == xiangpei.PostingPublished {
+		// Saved searches learn of the new posting in the same transaction (saved_search.go).
+		_, err := tx.alertSearches(p.ID)
+		return err
+	}
+	return nil
 }
 
 // ReviewPosting is an officer's decision on a posting in the queue: approve publishes it,

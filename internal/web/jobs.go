@@ -149,7 +149,7 @@ type jobListData struct {
 	Items                               []postingView
 	Pager                               *pager
 	Export                              string
-	Employer                            bool
+	Employer, Person                    bool
 }
 
 func postingFilterOf(r *http.Request) store.PostingFilter {
@@ -203,7 +203,7 @@ func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 	levels := s.levelNames(r)
 	d := jobListData{Occupation: f.Occupation, County: f.County, WorkType: string(f.WorkType), Query: f.Query, Counties: pl.Counties,
 		WorkTypes: xiangpei.WorkTypes, Pager: pages, Export: exportLink(r),
-		Employer: actorOf(r).Role == xiangpei.RoleEmployer}
+		Employer: actorOf(r).Role == xiangpei.RoleEmployer, Person: actorOf(r).Role == xiangpei.RolePerson}
 	for _, p := range list {
 		d.Items = append(d.Items, s.postingViewOf(r, pl, levels, p))
 	}
@@ -576,7 +576,7 @@ func (s *Server) postingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	done := map[xiangpei.CheckAction]string{xiangpei.CheckPass: "posting_published", xiangpei.CheckRefer: "posting_referred",
 		xiangpei.CheckRefuse: "posting_refused"}[v.Outcome]
-	s.matchPosting(r.Context(), p.ID)
+	s.postingChanged(r.Context(), p.ID)
 	m := s.postingJSON(stateOf(r).lang)(p)
 	m["outcome"] = v.Outcome
 	answer(w, r, http.StatusOK, m, postingPath(p.ID), done)
@@ -610,7 +610,7 @@ func (s *Server) postingRelist(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
-	s.matchPosting(r.Context(), p.ID)
+	s.postingChanged(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), postingPath(p.ID), "posting_relisted")
 }
 
@@ -639,7 +639,7 @@ func (s *Server) postingReview(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
-	s.matchPosting(r.Context(), p.ID)
+	s.postingChanged(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), "/jobs/review", "posting_reviewed")
 }
 
@@ -657,7 +657,7 @@ func (s *Server) postingMove(w http.ResponseWriter, r *http.Request, done string
 		s.formError(w, r, err, s.postingShowPage(r, nil))
 		return
 	}
-	s.matchPosting(r.Context(), p.ID)
+	s.postingChanged(r.Context(), p.ID)
 	answer(w, r, http.StatusOK, s.postingJSON(stateOf(r).lang)(p), postingPath(p.ID), done)
 }
 

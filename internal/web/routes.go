@@ -78,6 +78,7 @@ func (s *Server) registerRoutes() {
 	s.registerMatchRoutes()
 	s.registerPolicyRoutes()
 	s.registerComplaintRoutes()
+	s.registerSavedSearchRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
