@@ -46,7 +46,7 @@ func BruteJobsFor(postings []xiangpei.JobPosting, s xiangpei.SeekerProfile, k in
 	byID := map[int64]int{}
 	for i := range postings {
 		p := &postings[i]
-		score, _ := xiangpei.MatchScore(s, *p, o.Shortage[p.Occupation], o.Now)
+		score, _ := xiangpei.MatchScore(s, *p, o.Shortage.At(p.County, p.Occupation), o.Now)
 		if !p.Open(o.Now) {
 			continue
 		}
@@ -60,7 +60,7 @@ func BruteJobsFor(postings []xiangpei.JobPosting, s xiangpei.SeekerProfile, k in
 	}
 	r := bruteCut(all, counts, k, o, func(id int64) []xiangpei.MatchReason {
 		p := postings[byID[id]]
-		_, why := xiangpei.MatchScore(s, p, o.Shortage[p.Occupation], o.Now)
+		_, why := xiangpei.MatchScore(s, p, o.Shortage.At(p.County, p.Occupation), o.Now)
 		return why
 	})
 	r.Scored = len(postings)
@@ -70,7 +70,7 @@ func BruteJobsFor(postings []xiangpei.JobPosting, s xiangpei.SeekerProfile, k in
 // BruteSeekersFor is the best k people for the posting, by scoring every profile.
 func BruteSeekersFor(profiles []xiangpei.SeekerProfile, p xiangpei.JobPosting, k int, opts Options) Result {
 	o := opts.norm()
-	shortage := o.Shortage[p.Occupation]
+	shortage := o.Shortage.At(p.County, p.Occupation)
 	var all []scored
 	var counts [3]int
 	byID := map[int64]int{}

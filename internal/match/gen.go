@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"xiangpei"
@@ -92,6 +93,25 @@ func spread(r *rand.Rand, keys []string, total int) map[string]int {
 		n[keys[r.IntN(len(keys))]]++
 	}
 	return n
+}
+
+// RegionalShortage spreads the world's shortage occupations over regions the way real lists
+// are kept: each on the list of one prefecture city, every fifth on the province's list.
+func (w *World) RegionalShortage() Shortage {
+	codes := make([]string, 0, len(w.Shortage))
+	for c := range w.Shortage {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	by := map[string][]string{}
+	for i, c := range codes {
+		region := hunan[i%len(hunan)].county[:4] + "00"
+		if i%5 == 0 {
+			region = "430000"
+		}
+		by[region] = append(by[region], c)
+	}
+	return NewShortage(by)
 }
 
 // code draws a 细类: half the time one of the popular tenth.

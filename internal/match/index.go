@@ -427,7 +427,7 @@ func (ix *Index) JobsFor(s xiangpei.SeekerProfile, k int, opts Options) Result {
 		top := topK{k: k}
 		for _, b := range visit {
 			shortage := 0
-			if o.Shortage[b.code] {
+			if o.Shortage.Anywhere(b.code) {
 				shortage = 5
 			}
 			// the best a pair of this bucket can do: its occupation and shortage points, all else full
@@ -449,7 +449,7 @@ func (ix *Index) JobsFor(s xiangpei.SeekerProfile, k int, opts Options) Result {
 					if st < 0 || st > step {
 						continue
 					}
-					x := pair{depth: b.depth, km: km, pubDay: e.pubDay, today: today, shortage: shortage > 0}
+					x := pair{depth: b.depth, km: km, pubDay: e.pubDay, today: today, shortage: shortage > 0 && o.Shortage.At(p.County, p.Occupation)}
 					rough := roughBound(&s, p, &x)
 					if !top.admits(rough, p.ID) {
 						continue
@@ -475,7 +475,7 @@ func (ix *Index) JobsFor(s xiangpei.SeekerProfile, k int, opts Options) Result {
 	top := scan(exactScan)
 	if !exactScan && !settle(&top, &r, func(slot int32) (int, []xiangpei.MatchReason) {
 		p := t.slots[slot].p
-		return xiangpei.MatchScore(s, p, o.Shortage[p.Occupation], o.Now)
+		return xiangpei.MatchScore(s, p, o.Shortage.At(p.County, p.Occupation), o.Now)
 	}) {
 		top = scan(true)
 	}
@@ -487,7 +487,7 @@ func (ix *Index) JobsFor(s xiangpei.SeekerProfile, k int, opts Options) Result {
 // SeekersFor is the best k people for the posting (see the package comment for the steps).
 func (ix *Index) SeekersFor(p xiangpei.JobPosting, k int, opts Options) Result {
 	o := opts.norm()
-	x := pair{today: civil(o.Now), shortage: o.Shortage[p.Occupation]}
+	x := pair{today: civil(o.Now), shortage: o.Shortage.At(p.County, p.Occupation)}
 	if !p.PublishedAt.IsZero() {
 		x.pubDay = civil(p.PublishedAt)
 	}

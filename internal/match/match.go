@@ -33,11 +33,66 @@ import (
 
 // Options are the settings of one search.
 type Options struct {
-	Now          time.Time       // for freshness and whether a posting is open; zero: time.Now()
-	Shortage     map[string]bool // occupation codes on the shortage list in force (紧缺工种)
-	RadiusKm     float64         // the first ring's radius; 0: DefaultRadiusKm
-	WideRadiusKm float64         // the last step's radius; 0: DefaultWideRadiusKm
+	Now          time.Time // for freshness and whether a posting is open; zero: time.Now()
+	Shortage     Shortage  // the shortage occupations in force (紧缺工种), where
+	RadiusKm     float64   // the first ring's radius; 0: DefaultRadiusKm
+	WideRadiusKm float64   // the last step's radius; 0: DefaultWideRadiusKm
 }
+
+// Shortage says which occupations are shortage occupations (紧缺工种) and where. A shortage
+// list belongs to a city or to the province (SPEC §4.1), so a posting's occupation is favoured
+// when the list in force for the posting's city or province names it. The zero Shortage names
+// nothing.
+type Shortage struct {
+	byRegion map[string]map[string]bool // region code (city, province, or "" for everywhere) → occupation codes
+	anywhere map[string]bool            // short somewhere: the index's score bounds
+}
+
+// NewShortage builds a Shortage from the occupation codes of the lists in force, by the code
+// of the region each list belongs to ("" for a list that holds everywhere).
+func NewShortage(byRegion map[string][]string) Shortage {
+	s := Shortage{byRegion: map[string]map[string]bool{}, anywhere: map[string]bool{}}
+	for region, codes := range byRegion {
+		set := s.byRegion[region]
+		if set == nil {
+			set = map[string]bool{}
+			s.byRegion[region] = set
+		}
+		for _, c := range codes {
+			set[c], s.anywhere[c] = true, true
+		}
+	}
+	return s
+}
+
+// Everywhere is a Shortage whose occupations are short in every region.
+func Everywhere(codes map[string]bool) Shortage {
+	var list []string
+	for c, ok := range codes {
+		if ok {
+			list = append(list, c)
+		}
+	}
+	return NewShortage(map[string][]string{"": list})
+}
+
+// At reports whether occupation is short for a posting in county: on the list of everywhere,
+// of the county's city (its first four digits) or of its province (its first two).
+func (s Shortage) At(county, occupation string) bool {
+	if !s.anywhere[occupation] {
+		return false
+	}
+	if s.byRegion[""][occupation] {
+		return true
+	}
+	if len(county) != 6 {
+		return false
+	}
+	return s.byRegion[county[:4]+"00"][occupation] || s.byRegion[county[:2]+"0000"][occupation] || s.byRegion[county][occupation]
+}
+
+// Anywhere reports whether occupation is short in some region.
+func (s Shortage) Anywhere(occupation string) bool { return s.anywhere[occupation] }
 
 // The default radii: 60 km is as far as the distance part of the score gives points; 150 km
 // reaches the neighbouring prefectures of a Hunan city.

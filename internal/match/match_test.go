@@ -59,7 +59,7 @@ func (m *market) allProfiles() []xiangpei.SeekerProfile {
 	return out
 }
 
-func (m *market) opts() Options { return Options{Now: testNow, Shortage: m.w.Shortage} }
+func (m *market) opts() Options { return Options{Now: testNow, Shortage: m.w.RegionalShortage()} }
 
 // same compares two results on everything but the work counter.
 func same(t *testing.T, what string, got, want Result) {
@@ -104,11 +104,11 @@ func TestBoundsNeverBelowTheScore(t *testing.T) {
 	for i := range ss {
 		ss[i].Occupations = append(ss[i].Occupations, ps[i].Occupation)
 	}
-	o := Options{Now: testNow, Shortage: w.Shortage}.norm()
+	o := Options{Now: testNow, Shortage: w.RegionalShortage()}.norm()
 	exact, n := 0, 0
 	for i := range ps {
 		p := &ps[i]
-		x := pair{today: civil(testNow), shortage: w.Shortage[p.Occupation], pubDay: civil(p.PublishedAt)}
+		x := pair{today: civil(testNow), shortage: o.Shortage.At(p.County, p.Occupation), pubDay: civil(p.PublishedAt)}
 		for j := range ss {
 			s := &ss[j]
 			x.depth = bestDepth(s.Occupations, p.Occupation)
@@ -398,5 +398,42 @@ func TestWorldIsReproducible(t *testing.T) {
 	}
 	if len(minors) != 450 || len(middles) != 79 {
 		t.Errorf("%d 小类, %d 中类", len(minors), len(middles))
+	}
+}
+
+// TestShortageIsRegional: an occupation on a city's list is short for postings in that city's
+// counties only; on the province's list, in every county of the province; the zero Shortage
+// names nothing.
+func TestShortageIsRegional(t *testing.T) {
+	s := NewShortage(map[string][]string{"430200": {"6-18-02-04"}, "430000": {"4-10-01-05"}, "": {"2-02-01-01"}})
+	for _, c := range []struct {
+		county, occ string
+		want        bool
+	}{
+		{"430211", "6-18-02-04", true}, {"430202", "6-18-02-04", true}, {"430104", "6-18-02-04", false},
+		{"430104", "4-10-01-05", true}, {"440104", "4-10-01-05", false}, {"440104", "2-02-01-01", true},
+		{"430211", "6-18-02-05", false}, {"", "6-18-02-04", false},
+	} {
+		if got := s.At(c.county, c.occ); got != c.want {
+			t.Errorf("At(%s, %s) = %v, want %v", c.county, c.occ, got, c.want)
+		}
+	}
+	if !s.Anywhere("6-18-02-04") || s.Anywhere("6-18-02-05") || (Shortage{}).At("430211", "6-18-02-04") {
+		t.Fatal("Anywhere or the zero Shortage is wrong")
+	}
+	// the regional world gives shortage points to some postings and not to others of the same code
+	w := NewWorld(5, testNow)
+	sh, short, not := w.RegionalShortage(), 0, 0
+	for _, p := range w.Postings(20000, 1) {
+		if sh.Anywhere(p.Occupation) {
+			if sh.At(p.County, p.Occupation) {
+				short++
+			} else {
+				not++
+			}
+		}
+	}
+	if short == 0 || not == 0 {
+		t.Fatalf("regional shortage: %d postings short where they are, %d not", short, not)
 	}
 }

@@ -239,6 +239,29 @@ func shortageEntriesInForce(ctx context.Context, q querier, place, occupation, l
 	return xiangpei.MergeShortage(in), nil
 }
 
+// ShortageOccupationsInForce returns, by the region each list belongs to (a city or a
+// province), the occupation codes of the shortage lists in force at an instant, at any level:
+// the matching index favours those occupations in that region (match.NewShortage).
+func (db *DB) ShortageOccupationsInForce(ctx context.Context, at time.Time) (map[string][]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT l.region, e.occupation_code`+shortageEntryFrom+`
+		JOIN shortage_lists l ON l.id = e.list_id WHERE `+shortageInForce+` ORDER BY l.region, e.occupation_code`,
+		at.UTC(), xiangpei.ChinaDate(at))
+	if err != nil {
+		return nil, err
+	}
+	type pair struct{ region, code string }
+	list, err := collect(rows, func(r scanner) (pair, error) {
+		var p pair
+		err := r.Scan(&p.region, &p.code)
+		return p, err
+	})
+	out := map[string][]string{}
+	for _, p := range list {
+		out[p.region] = append(out[p.region], p.code)
+	}
+	return out, err
+}
+
 // ShortageInForce returns the shortage entries that apply to a county at an instant (a claim
 // asks at the moment its class started, the public page at the end of a day): the entries of
 // the lists in force at that instant for the county's city and for its province. A list is in

@@ -112,7 +112,14 @@ func (s *Server) matchProfile(ctx context.Context, personID int64) (xiangpei.See
 	return p, nil
 }
 
-func (s *Server) matchOptions() match.Options { return match.Options{Now: s.now()} }
+// matchOptions are the settings of one search: the clock, and the shortage occupations of the
+// lists in force now, by region (one small query; the lists change rarely but must take effect
+// at once when published or withdrawn).
+func (s *Server) matchOptions(ctx context.Context) (match.Options, error) {
+	now := s.now()
+	by, err := s.db.ShortageOccupationsInForce(ctx, now)
+	return match.Options{Now: now, Shortage: match.NewShortage(by)}, err
+}
 
 // ---- views ----
 
@@ -191,11 +198,15 @@ func (s *Server) myMatches(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		prefs, err = s.db.SeekerPrefsOf(ctx, a.PersonID)
 	}
+	var opts match.Options
+	if err == nil {
+		opts, err = s.matchOptions(ctx)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res := ix.JobsFor(profile, myMatchesTop, s.matchOptions())
+	res := ix.JobsFor(profile, myMatchesTop, opts)
 	lang := stateOf(r).lang
 	pl, levels := s.places(r), s.levelNames(r)
 	d := myMatchesData{Widened: s.widenedTexts(lang, res.Widened), Profiled: prefs.Version > 0}
@@ -246,11 +257,15 @@ func (s *Server) postingMatches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ix, err := s.matchIndex(ctx)
+	var opts match.Options
+	if err == nil {
+		opts, err = s.matchOptions(ctx)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res := ix.SeekersFor(p.JobPosting, postingMatchesTop, s.matchOptions())
+	res := ix.SeekersFor(p.JobPosting, postingMatchesTop, opts)
 	ids := make([]int64, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		ids = append(ids, h.ID)

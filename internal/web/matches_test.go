@@ -53,7 +53,11 @@ func bruteFor(t *testing.T, db *store.DB, je *jobsEnv) match.Result {
 	if err != nil || !ok {
 		t.Fatalf("profile: %v %v", ok, err)
 	}
-	return match.BruteJobsFor(posts, prof, myMatchesTop, match.Options{Now: je.clock.now().UTC()})
+	short, err := db.ShortageOccupationsInForce(context.Background(), je.clock.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return match.BruteJobsFor(posts, prof, myMatchesTop, match.Options{Now: je.clock.now().UTC(), Shortage: match.NewShortage(short)})
 }
 
 func sameAsBrute(t *testing.T, got matchesAnswer, want match.Result) {
@@ -106,6 +110,24 @@ func TestMatchesBothWays(t *testing.T) {
 				}
 			}
 
+			// 焊工 is on 株洲市's shortage list: the postings in its counties are favoured for it.
+			if _, err := store.Do(context.Background(), db, xiangpei.Actor{Name: "city"}, func(tx *store.Tx) (int, error) {
+				sc := xiangpei.Scope{Region: xiangpei.RegionPrefix("430200")}
+				y := tx.Now.In(xiangpei.ChinaTime).Year()
+				l, err := tx.CreateShortageList(sc, xiangpei.ShortageListInput{Region: "430200", Title: "株洲市紧缺工种目录",
+					From: fmt.Sprintf("%d-01-01", y), To: fmt.Sprintf("%d-12-31", y)})
+				if err == nil {
+					l, err = tx.AddShortageEntry(sc, l.ID, l.Version, xiangpei.ShortageEntryInput{OccupationCode: "6-18-02-04",
+						Level: "4", Degree: xiangpei.ShortageModerate, UpliftPct: 10})
+				}
+				if err == nil {
+					_, err = tx.MoveShortageList(sc, l.ID, l.Version, xiangpei.ShortagePublish, "")
+				}
+				return 0, err
+			}); err != nil {
+				t.Fatal(err)
+			}
+
 			// The first view loads the index; the list equals the brute force.
 			st, b, _ = je.request(je.personTok, http.MethodGet, "/api/v1/me/matches", nil)
 			if st != http.StatusOK {
@@ -115,6 +137,15 @@ func TestMatchesBothWays(t *testing.T) {
 			sameAsBrute(t, got, bruteFor(t, db, je))
 			if len(got.Matches) != 3 {
 				t.Fatalf("want the three postings, got %d", len(got.Matches))
+			}
+			for _, m := range got.Matches {
+				short := false
+				for _, r := range m.Reasons {
+					short = short || (r.Part == xiangpei.MatchShortage && r.Points == 5 && strings.Contains(r.Text, "紧缺"))
+				}
+				if !short {
+					t.Fatalf("posting %v in 株洲市 is not favoured as a shortage occupation: %+v", m.PostingID, m.Reasons)
+				}
 			}
 			gapped := false
 			for _, m := range got.Matches {
