@@ -133,7 +133,14 @@ type reasonView struct {
 func (s *Server) reasonViews(lang string, rs []xiangpei.MatchReason) []reasonView {
 	out := make([]reasonView, 0, len(rs))
 	for _, x := range rs {
-		out = append(out, reasonView{Part: x.Part, Points: x.Points, Max: x.Max, Text: s.msg.T(lang, x.Key, x.Args...)})
+		args := make([]any, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = a
+			if wt, ok := a.(xiangpei.WorkType); ok { // a code: say it in words
+				args[i] = s.msg.T(lang, "job.work_type."+string(wt))
+			}
+		}
+		out = append(out, reasonView{Part: x.Part, Points: x.Points, Max: x.Max, Text: s.msg.T(lang, x.Key, args...)})
 	}
 	return out
 }

@@ -146,6 +146,11 @@ func TestMatchesBothWays(t *testing.T) {
 				if !short {
 					t.Fatalf("posting %v in 株洲市 is not favoured as a shortage occupation: %+v", m.PostingID, m.Reasons)
 				}
+				for _, r := range m.Reasons {
+					if r.Part == xiangpei.MatchWorkType && (strings.Contains(r.Text, "full_time") || !strings.Contains(r.Text, "全职")) {
+						t.Fatalf("the work type is not said in words: %q", r.Text)
+					}
+				}
 			}
 			gapped := false
 			for _, m := range got.Matches {
