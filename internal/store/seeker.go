@@ -28,20 +28,24 @@ type SeekerPrefs struct {
 	WantFen       int64
 	WantUnit      xiangpei.SalaryUnit
 	WorkTypes     []xiangpei.WorkType
-	AvailableFrom string // a day, "" for now
+	Skills        []string // named by the person (not verified)
+	AvailableFrom string   // a day, "" for now
 	HasPlace      bool
 	Lat, Lng      float64
 	UpdatedAt     time.Time
 	Version       int // 0: never saved
 }
 
-const prefCols = `person_id, occupations, counties, salary_fen, salary_unit, work_types, available_from, has_place, lat, lng, updated_at, version`
+const prefCols = `person_id, occupations, counties, salary_fen, salary_unit, work_types, available_from, has_place, lat, lng, updated_at, version, skills`
 
 func scanPrefs(r scanner) (SeekerPrefs, error) {
 	var p SeekerPrefs
-	var occ, counties, unit, wts string
+	var occ, counties, unit, wts, skills string
 	if err := r.Scan(&p.PersonID, &occ, &counties, &p.WantFen, &unit, &wts, &p.AvailableFrom, &p.HasPlace, &p.Lat, &p.Lng,
-		&p.UpdatedAt, &p.Version); err != nil {
+		&p.UpdatedAt, &p.Version, &skills); err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal([]byte(skills), &p.Skills); err != nil {
 		return p, err
 	}
 	p.WantUnit, p.UpdatedAt = xiangpei.SalaryUnit(unit), p.UpdatedAt.UTC()
@@ -70,7 +74,7 @@ func (tx *Tx) SaveSeekerPrefs(s xiangpei.Scope, p SeekerPrefs, version int) (See
 		return p, xiangpei.Errorf(xiangpei.Forbidden, "matches.person_only", "Only the person themself can change their job-seeking preferences.")
 	}
 	p.PersonID = s.PersonID
-	p.Occupations, p.Counties = cleanList(p.Occupations), cleanList(p.Counties)
+	p.Occupations, p.Counties, p.Skills = cleanList(p.Occupations), cleanList(p.Counties), cleanList(p.Skills)
 	if p.WantUnit == "" {
 		p.WantUnit = xiangpei.PerMonth
 	}
@@ -81,6 +85,8 @@ func (tx *Tx) SaveSeekerPrefs(s xiangpei.Scope, p SeekerPrefs, version int) (See
 		return p, xiangpei.Errorf(xiangpei.Invalid, "matches.bad_salary", "The salary floor cannot be negative.")
 	case len(p.Occupations) > 10 || len(p.Counties) > 20:
 		return p, xiangpei.Errorf(xiangpei.Invalid, "matches.too_many", "Name at most 10 occupations and 20 counties.")
+	case len(p.Skills) > 20 || slices.ContainsFunc(p.Skills, func(x string) bool { return len([]rune(x)) > 20 }):
+		return p, xiangpei.Errorf(xiangpei.Invalid, "matches.too_many_skills", "Name at most 20 skills, each in at most 20 characters.")
 	case p.HasPlace && (p.Lat < -90 || p.Lat > 90 || p.Lng < -180 || p.Lng > 180):
 		return p, xiangpei.Errorf(xiangpei.Invalid, "matches.bad_place", "The place is not a valid latitude and longitude.")
 	}
@@ -108,23 +114,23 @@ func (tx *Tx) SaveSeekerPrefs(s xiangpei.Scope, p SeekerPrefs, version int) (See
 	}
 	now := tx.Now.Truncate(time.Microsecond)
 	args := []any{p.PersonID, jsonText(p.Occupations), jsonText(p.Counties), p.WantFen, string(p.WantUnit), jsonText(p.WorkTypes),
-		p.AvailableFrom, p.HasPlace, p.Lat, p.Lng, now}
+		p.AvailableFrom, p.HasPlace, p.Lat, p.Lng, now, jsonText(p.Skills)}
 	if version == 0 {
 		if err := tx.refuse(xiangpei.StaleVersion(), `SELECT 1 FROM seeker_preferences WHERE person_id = $1`, p.PersonID); err != nil {
 			return p, err
 		}
-		if _, err := tx.exec(`INSERT INTO seeker_preferences (`+prefCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+		if _, err := tx.exec(`INSERT INTO seeker_preferences (`+prefCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12)`,
 			args...); err != nil {
 			return p, mapError(err, "SeekerPrefs")
 		}
 	} else if err := tx.execVersioned("SeekerPrefs", `SELECT 1 FROM seeker_preferences WHERE person_id = $1`, p.PersonID,
 		`UPDATE seeker_preferences SET occupations = $2, counties = $3, salary_fen = $4, salary_unit = $5, work_types = $6,
-		available_from = $7, has_place = $8, lat = $9, lng = $10, updated_at = $11, version = version + 1
-		WHERE person_id = $1 AND version = $12`, append(args, version)...); err != nil {
+		available_from = $7, has_place = $8, lat = $9, lng = $10, updated_at = $11, skills = $12, version = version + 1
+		WHERE person_id = $1 AND version = $13`, append(args, version)...); err != nil {
 		return p, err
 	}
 	if err := tx.Audit("seeker.preferences", "person", p.PersonID, "", map[string]any{"occupations": p.Occupations,
-		"counties": p.Counties}); err != nil {
+		"counties": p.Counties, "skills": p.Skills}); err != nil {
 		return p, err
 	}
 	return scanPrefs(tx.tx.QueryRowContext(tx.ctx, `SELECT `+prefCols+` FROM seeker_preferences WHERE person_id = $1`, p.PersonID))
@@ -215,7 +221,8 @@ func (db *DB) VerifiedCredentials(ctx context.Context, personID int64) ([]Verifi
 // occupations verified first (certificates, completed classes, awards, in that order), then the
 // wished ones; the level is the highest of the valid certificates; the certificates held are
 // named by the certificate's occupation name (as a posting names the certificate it asks for,
-// e.g. 焊工) and by its occupation code.
+// e.g. 焊工) and by its occupation code; the skills are the names of the verified occupations
+// (a certified or trained 焊工 has the skill 焊工), then those the person names.
 func BuildSeekerProfile(p SeekerPrefs, creds []VerifiedCredential, occNames map[string]string) xiangpei.SeekerProfile {
 	s := xiangpei.SeekerProfile{PersonID: p.PersonID, Counties: p.Counties, Lat: p.Lat, Lng: p.Lng, HasPlace: p.HasPlace,
 		WantFen: p.WantFen, WantUnit: p.WantUnit, WorkTypes: p.WorkTypes}
@@ -231,6 +238,7 @@ func BuildSeekerProfile(p SeekerPrefs, creds []VerifiedCredential, occNames map[
 				continue
 			}
 			s.Occupations = add(s.Occupations, c.Occupation)
+			s.Skills = add(s.Skills, occNames[c.Occupation]) // a verified occupation is a skill: 焊工, 电工
 			if kind == "certificate" {
 				if s.Level == "" || (c.Level != "" && c.Level < s.Level) { // "1" is the highest grade
 					s.Level = c.Level
@@ -242,6 +250,9 @@ func BuildSeekerProfile(p SeekerPrefs, creds []VerifiedCredential, occNames map[
 	}
 	for _, o := range p.Occupations {
 		s.Occupations = add(s.Occupations, o)
+	}
+	for _, k := range p.Skills {
+		s.Skills = add(s.Skills, k)
 	}
 	return s
 }

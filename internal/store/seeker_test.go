@@ -34,8 +34,9 @@ func TestSeekerProfiles(t *testing.T) {
 					return tx.SaveSeekerPrefs(xiangpei.Scope{PersonID: p.ID}, in, version)
 				})
 			}
-			pa, err := save(a, store.SeekerPrefs{Occupations: []string{"6-18-02-04，4-10-01-05"}, Counties: []string{"430211"}, WantFen: 400000}, 0)
-			if err != nil || pa.Version != 1 || len(pa.Occupations) != 2 || pa.WantUnit != xiangpei.PerMonth {
+			pa, err := save(a, store.SeekerPrefs{Occupations: []string{"6-18-02-04，4-10-01-05"}, Counties: []string{"430211"}, WantFen: 400000,
+				Skills: []string{"识图、氩弧焊"}}, 0)
+			if err != nil || pa.Version != 1 || len(pa.Occupations) != 2 || pa.WantUnit != xiangpei.PerMonth || !reflect.DeepEqual(pa.Skills, []string{"识图", "氩弧焊"}) {
 				t.Fatalf("save: %+v %v", pa, err)
 			}
 			if _, err := save(a, store.SeekerPrefs{Occupations: []string{"6-18-02-04"}}, 0); !xiangpei.IsKind(err, xiangpei.Conflict) {
@@ -43,6 +44,9 @@ func TestSeekerProfiles(t *testing.T) {
 			}
 			if _, err := save(a, store.SeekerPrefs{Occupations: []string{"9-99-99-99"}}, 1); !xiangpei.IsKind(err, xiangpei.Invalid) {
 				t.Fatalf("unknown occupation: %v", err)
+			}
+			if _, err := save(a, store.SeekerPrefs{Skills: []string{"一项名字超过二十个字的技能一项名字超过二十个字的技能"}}, 1); !xiangpei.IsKind(err, xiangpei.Invalid) {
+				t.Fatalf("a skill of more than 20 characters: %v", err)
 			}
 			if got, _ := db.SeekerPrefsOf(ctx, a.ID); got.Version != 1 || got.Occupations[0] != "6-18-02-04" {
 				t.Fatalf("a refused save changed the preferences: %+v", got)
@@ -55,7 +59,8 @@ func TestSeekerProfiles(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("profile: %v %v", ok, err)
 			}
-			if one.Level != "4" || one.Occupations[0] != "4-10-01-05" || len(one.Occupations) != 2 || len(one.Certificates) != 2 {
+			if one.Level != "4" || one.Occupations[0] != "4-10-01-05" || len(one.Occupations) != 2 || len(one.Certificates) != 2 ||
+				!reflect.DeepEqual(one.Skills, []string{"养老护理员", "识图", "氩弧焊"}) {
 				t.Fatalf("profile of the certificate holder: %+v", one)
 			}
 			all, err := db.SeekerProfiles(ctx)

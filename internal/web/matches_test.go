@@ -89,7 +89,7 @@ func TestMatchesBothWays(t *testing.T) {
 			je := newJobsEnv(t, db)
 			st, b, _ := je.request(je.personTok, http.MethodPost, "/api/v1/me/profile", map[string]any{"version": 0,
 				"occupations": "6-18-02-04", "counties": []string{"430211"}, "salary_yuan": 4000, "salary_unit": "month",
-				"work_types": []string{"full_time"}})
+				"work_types": []string{"full_time"}, "skills": "识图、氩弧焊"})
 			if st != http.StatusOK {
 				t.Fatalf("save profile: %d %s", st, b)
 			}
@@ -147,6 +147,9 @@ func TestMatchesBothWays(t *testing.T) {
 					t.Fatalf("posting %v in 株洲市 is not favoured as a shortage occupation: %+v", m.PostingID, m.Reasons)
 				}
 				for _, r := range m.Reasons {
+					if r.Part == xiangpei.MatchSkills && r.Points != 15 {
+						t.Fatalf("the skills named on the profile (识图、氩弧焊) are not counted: %+v", r)
+					}
 					if r.Part == xiangpei.MatchWorkType && (strings.Contains(r.Text, "full_time") || !strings.Contains(r.Text, "全职")) {
 						t.Fatalf("the work type is not said in words: %q", r.Text)
 					}

@@ -19,6 +19,7 @@ type profileForm struct {
 	SalaryYuan    float64  `json:"salary_yuan"`
 	SalaryUnit    string   `json:"salary_unit"`
 	WorkTypes     []string `json:"work_types"`
+	Skills        string   `json:"skills"` // separated by 、 or commas
 	AvailableFrom string   `json:"available_from"`
 	HasPlace      bool     `json:"has_place"`
 	Lat           float64  `json:"lat"`
@@ -27,7 +28,7 @@ type profileForm struct {
 
 func formOfPrefs(p store.SeekerPrefs) profileForm {
 	f := profileForm{Version: p.Version, Occupations: strings.Join(p.Occupations, ", "), Counties: p.Counties,
-		SalaryYuan: float64(p.WantFen) / 100, SalaryUnit: string(p.WantUnit), AvailableFrom: p.AvailableFrom, HasPlace: p.HasPlace,
+		SalaryYuan: float64(p.WantFen) / 100, SalaryUnit: string(p.WantUnit), Skills: strings.Join(p.Skills, "、"), AvailableFrom: p.AvailableFrom, HasPlace: p.HasPlace,
 		Lat: p.Lat, Lng: p.Lng}
 	for _, w := range p.WorkTypes {
 		f.WorkTypes = append(f.WorkTypes, string(w))
@@ -36,7 +37,7 @@ func formOfPrefs(p store.SeekerPrefs) profileForm {
 }
 
 func (f profileForm) prefs() store.SeekerPrefs {
-	p := store.SeekerPrefs{Occupations: []string{f.Occupations}, Counties: f.Counties, WantFen: int64(f.SalaryYuan*100 + 0.5),
+	p := store.SeekerPrefs{Occupations: []string{f.Occupations}, Counties: f.Counties, Skills: []string{f.Skills}, WantFen: int64(f.SalaryYuan*100 + 0.5),
 		WantUnit: xiangpei.SalaryUnit(f.SalaryUnit), AvailableFrom: strings.TrimSpace(f.AvailableFrom), HasPlace: f.HasPlace, Lat: f.Lat, Lng: f.Lng}
 	if f.SalaryYuan < 0 {
 		p.WantFen = -1
@@ -131,7 +132,7 @@ func prefsJSON(p store.SeekerPrefs) map[string]any {
 	}
 	return map[string]any{"person_id": p.PersonID, "occupations": occ, "counties": counties, "salary_fen": p.WantFen,
 		"salary_unit": p.WantUnit, "work_types": wts, "available_from": p.AvailableFrom, "has_place": p.HasPlace, "lat": p.Lat,
-		"lng": p.Lng, "version": p.Version}
+		"lng": p.Lng, "skills": nonNil(p.Skills), "version": p.Version}
 }
 
 func (s *Server) myProfile(w http.ResponseWriter, r *http.Request) {
