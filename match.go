@@ -204,6 +204,8 @@ func MatchScore(profile SeekerProfile, p JobPosting, shortage bool, now time.Tim
 	switch age := int(civil(now).Sub(civil(p.PublishedAt)).Hours() / 24); {
 	case p.PublishedAt.IsZero():
 		why = append(why, reason(MatchFreshness, 0, "fresh_unknown", "Not yet published."))
+	case age <= 0:
+		why = append(why, reason(MatchFreshness, 5, "fresh_today", "Published today."))
 	case age <= 7:
 		why = append(why, reason(MatchFreshness, 5, "fresh_week", "Published %d days ago.", age))
 	case age <= 30:
