@@ -389,3 +389,31 @@ func (db *DB) SeekerCards(ctx context.Context, ids []int64) (map[int64]SeekerCar
 	}
 	return out, nil
 }
+
+// The seekers among the persons an event of the record touches: the candidates of an
+// assessment plan, the trainees of a class, the entrants of a competition. When their record
+// changes (results published, a class closed, awards published) their matching profiles are
+// read again.
+const (
+	SeekersOfPlan        = `SELECT DISTINCT person_id FROM candidates WHERE plan_id = $1 AND person_id IN (SELECT person_id FROM seeker_preferences)`
+	SeekersOfClass       = `SELECT DISTINCT person_id FROM trainees WHERE class_id = $1 AND person_id IN (SELECT person_id FROM seeker_preferences)`
+	SeekersOfCompetition = `SELECT DISTINCT person_id FROM competition_entries WHERE competition_id = $1 AND person_id IN (SELECT person_id FROM seeker_preferences)`
+)
+
+// SeekersOf lists the seekers that one of the queries above selects for id.
+func (db *DB) SeekersOf(ctx context.Context, query string, id int64) ([]int64, error) {
+	switch query {
+	case SeekersOfPlan, SeekersOfClass, SeekersOfCompetition:
+	default:
+		return nil, errors.New("store: SeekersOf takes one of the SeekersOf… queries")
+	}
+	rows, err := db.read.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (int64, error) {
+		var id int64
+		err := r.Scan(&id)
+		return id, err
+	})
+}

@@ -551,6 +551,9 @@ func (s *Server) planMove(act xiangpei.PlanAction) http.HandlerFunc {
 			s.formError(w, r, err, s.planAgain(r, p, func(*planShowData) {}))
 			return
 		}
+		if act == xiangpei.PlanPublish {
+			s.seekersChanged(r.Context(), store.SeekersOfPlan, p.ID)
+		}
 		answer(w, r, http.StatusOK, planJSON(p), planPath(p.ID), "plan_"+string(act))
 	}
 }

@@ -295,6 +295,7 @@ func (s *Server) certRevoke(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.certShowPage(r, f.Reason))
 		return
 	}
+	s.seekerChanged(r.Context(), c.PersonID) // a revoked certificate leaves the matching profile
 	answer(w, r, http.StatusOK, certJSON(c), certPath(c.ID), "cert_revoked")
 }
 

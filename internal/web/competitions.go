@@ -310,6 +310,7 @@ func (s *Server) competitionMove(a xiangpei.CompetitionAction) http.HandlerFunc 
 			}})
 			return
 		}
+		s.seekersChanged(r.Context(), store.SeekersOfCompetition, c.ID)
 		answer(w, r, http.StatusOK, competitionJSON(c), competitionPath(c.ID), "competition_"+string(a))
 	}
 }

@@ -152,6 +152,7 @@ func (s *Server) closePost(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, err, s.closeAgain(r, id))
 		return
 	}
+	s.seekersChanged(r.Context(), store.SeekersOfClass, c.ID)
 	answer(w, r, http.StatusOK, map[string]any{"class": c.ID, "status": c.Status, "version": c.Version,
 		"trainees": jsonList(lines, completionLineJSON)}, complClassPath(id, "/attendance"), "completion_closed")
 }

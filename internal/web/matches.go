@@ -112,6 +112,40 @@ func (s *Server) matchProfile(ctx context.Context, personID int64) (xiangpei.See
 	return p, nil
 }
 
+// seekersChanged reads again, into a loaded index, the profiles of the seekers an event of the
+// record touched (store.SeekersOfPlan, …): a certificate issued, a class completed, an award
+// published shows in employers' lists at once. Best effort, like matchPosting.
+func (s *Server) seekersChanged(ctx context.Context, query string, id int64) {
+	s.matches.mu.Lock()
+	loaded := s.matches.loaded
+	s.matches.mu.Unlock()
+	if !loaded {
+		return // the first load reads everything
+	}
+	ids, err := s.db.SeekersOf(ctx, query, id)
+	for _, p := range ids {
+		if err == nil {
+			_, err = s.matchProfile(ctx, p)
+		}
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "match index: reading changed profiles", "err", err.Error())
+	}
+}
+
+// seekerChanged reads one person's profile again into a loaded index.
+func (s *Server) seekerChanged(ctx context.Context, personID int64) {
+	s.matches.mu.Lock()
+	loaded := s.matches.loaded
+	s.matches.mu.Unlock()
+	if !loaded {
+		return
+	}
+	if _, err := s.matchProfile(ctx, personID); err != nil {
+		s.log.ErrorContext(ctx, "match index: reading a changed profile", "person", personID, "err", err.Error())
+	}
+}
+
 // matchOptions are the settings of one search: the clock, and the shortage occupations of the
 // lists in force now, by region (one small query; the lists change rarely but must take effect
 // at once when published or withdrawn).

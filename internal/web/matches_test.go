@@ -233,3 +233,64 @@ func TestSeekerProfileVerifiedCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchIndexFollowsTheRecord: once the index is loaded, a change of a seeker's record
+// made through the platform reaches employers' lists without a restart — here a revoked
+// certificate takes the certificate points away.
+func TestMatchIndexFollowsTheRecord(t *testing.T) {
+	for _, db := range storetest.Engines(t) {
+		t.Run(string(db.Engine), func(t *testing.T) {
+			je := newJobsEnv(t, db)
+			ctx := context.Background()
+			cert, err := store.Do(ctx, db, xiangpei.Actor{Name: "test"}, func(tx *store.Tx) (xiangpei.Certificate, error) {
+				return tx.IssueCertificate(xiangpei.Certificate{Level: "4", PersonID: je.person.ID, County: "430211", OccupationCode: "6-18-02-04",
+					IssuerName: "株洲市职业技能等级认定中心", Source: xiangpei.CertFromAssessment, SourceID: 1})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, b, _ := je.request(je.personTok, http.MethodPost, "/api/v1/me/profile", map[string]any{"version": 0,
+				"occupations": "6-18-02-04", "counties": []string{"430211"}}); st != http.StatusOK {
+				t.Fatalf("save profile: %d %s", st, b)
+			}
+			body := je.postingBody("持证焊工", "5000", "负责压力管道焊接")
+			body["certificates"] = "焊工"
+			p := je.createAndSubmit(t, je.empTok, body)
+			certPoints := func() int {
+				t.Helper()
+				st, b, _ := je.request(je.empTok, http.MethodGet, fmt.Sprintf("/api/v1/employer/postings/%v/matches", p["id"]), nil)
+				var a struct {
+					Matches []struct {
+						PersonID json.Number `json:"person_id"`
+						Reasons  []struct {
+							Part   string `json:"part"`
+							Points int    `json:"points"`
+						} `json:"reasons"`
+					} `json:"matches"`
+				}
+				d := json.NewDecoder(strings.NewReader(string(b)))
+				d.UseNumber()
+				if err := d.Decode(&a); st != http.StatusOK || err != nil || len(a.Matches) != 1 {
+					t.Fatalf("posting matches: %d %v %s", st, err, b)
+				}
+				for _, r := range a.Matches[0].Reasons {
+					if r.Part == xiangpei.MatchCert {
+						return r.Points
+					}
+				}
+				t.Fatalf("no certificate reason: %s", b)
+				return -1
+			}
+			if n := certPoints(); n != 10 {
+				t.Fatalf("with the certificate: %d points, want 10", n)
+			}
+			if st, b, _ := je.request(je.officerTok, http.MethodPost, fmt.Sprintf("/api/v1/certificates/%d/revoke", cert.ID),
+				map[string]any{"version": cert.Version, "reason": "经核查，考试存在替考行为，依规撤销证书"}); st != http.StatusOK {
+				t.Fatalf("revoke: %d %s", st, b)
+			}
+			if n := certPoints(); n != 0 {
+				t.Fatalf("after the revocation: %d points, want 0 (the index kept the old profile)", n)
+			}
+		})
+	}
+}
