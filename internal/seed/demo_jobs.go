@@ -13,7 +13,8 @@ import (
 // to the city's officer (zz_officer holds the publish duty), one refused for a deposit — and a
 // restaurant that registered itself waits for its credit code in the officers' queue. The demo
 // persons apply; 王芳 is hired (an employment record on her lifelong record), others are at
-// interview, applied, rejected and withdrawn; one posting has an open report.
+// interview, applied, rejected and withdrawn; one posting has an open report. 李建国 keeps a
+// saved search that the open electrician's posting alerts.
 
 // DemoJobTitles are the titles of the demo's postings, by the state they are left in.
 var DemoJobTitles = map[string]string{
@@ -37,6 +38,12 @@ func demoJobs(tx *store.Tx, cal xiangpei.Calendar, orgs map[string]int64, person
 	if _, err := tx.RegisterEmployer(xiangpei.Organisation{Name: "株洲新辰餐饮管理有限公司", CreditCode: xiangpei.CreditCode(completeCode("91430211MA4R24680", false)),
 		County: "430211", Contact: "赵经理", Phone: "13907339999"}); err != nil {
 		return fmt.Errorf("demo self-registered employer: %w", err)
+	}
+	// 李建国 keeps a search for electricians' jobs in 天元区 with text alerts: the open posting
+	// below reaches him once (docs/saved-searches.md).
+	if _, err := tx.SaveSearch(xiangpei.Scope{PersonID: persons["li"]}, store.SavedSearch{Name: "天元区电工岗位", SMS: true,
+		Filter: store.PostingFilter{Occupation: "6-31", County: "430211", Query: "电工"}}); err != nil {
+		return fmt.Errorf("demo saved search: %w", err)
 	}
 	emp := xiangpei.Scope{OrgID: orgs["employer"]}
 	post := func(sc xiangpei.Scope, key string, p xiangpei.JobPosting) (store.Posting, error) {

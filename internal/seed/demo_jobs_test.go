@@ -34,6 +34,14 @@ func TestDemoJobs(t *testing.T) {
 					t.Errorf("%s: %v, want %v", key, got, want)
 				}
 			}
+			li, err := db.AccountByLogin(ctx, "13907330001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerts, _, err := db.SearchAlerts(ctx, xiangpei.Scope{PersonID: li.PersonID}, store.Page{})
+			if err != nil || len(alerts) != 1 || alerts[0].Title != seed.DemoJobTitles["open"] || alerts[0].SMSStatus != "pending" {
+				t.Fatalf("李建国's saved-search alerts: %v %+v", err, alerts)
+			}
 			apps, _, err := db.Applications(ctx, all, store.ApplicationFilter{}, store.Page{Limit: 100})
 			if err != nil {
 				t.Fatal(err)
