@@ -219,6 +219,9 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 		if err := demoPolicies(tx, actors); err != nil {
 			return err
 		}
+		if err := demoGigsFor(tx, orgs, persons); err != nil { // before the complaints: no open arrears block the gigs
+			return err
+		}
 		if err := demoComplaints(tx, orgs, persons, actors); err != nil {
 			return err
 		}
