@@ -79,6 +79,7 @@ func (s *Server) registerRoutes() {
 	s.registerPolicyRoutes()
 	s.registerComplaintRoutes()
 	s.registerSavedSearchRoutes()
+	s.registerFairRoutes()
 	s.registerGigRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
