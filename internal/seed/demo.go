@@ -225,6 +225,9 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 		if err := demoComplaints(tx, orgs, persons, actors); err != nil {
 			return err
 		}
+		if err := demoFollowUp(tx, cal, inst, venue, teachers, actors); err != nil {
+			return err
+		}
 		if err := demoFairs(tx, orgs, persons, actors); err != nil {
 			return err
 		}

@@ -128,9 +128,10 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixPolicies(t, tx, &w)
 		matrixMatches(t, tx, pOwn, pForeign)
 		matrixComplaints(t, tx, &w, orgs[xiangpei.OrgEmployer], pOwn, pForeign)
+		matrixFollowUp(t, tx, &w, pOwn, pForeign)
 		matrixFairs(t, tx, &w)
-		matrixSearches(t, tx, &w, pOwn, pForeign)
 		matrixGigs(t, tx, &w, orgs[xiangpei.OrgEmployer], pOwn, pForeign)
+		matrixSearches(t, tx, &w, pOwn, pForeign)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -157,7 +158,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
 var tenantParams = []string{"{person}", "{org}", "{posting}", "{application}", "{report}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
-	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{fair}", "{search}", "{gig}", "{signup}"}
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{record}", "{fair}", "{search}", "{gig}", "{signup}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -78,9 +78,10 @@ func (s *Server) registerRoutes() {
 	s.registerMatchRoutes()
 	s.registerPolicyRoutes()
 	s.registerComplaintRoutes()
-	s.registerSavedSearchRoutes()
 	s.registerFairRoutes()
+	s.registerSavedSearchRoutes()
 	s.registerGigRoutes()
+	s.registerFollowUpRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
