@@ -69,7 +69,7 @@ func BenchmarkMatchP4P5(b *testing.B) {
 	fmt.Printf("P4/P5 %d postings, %d profiles: generated in %.1fs, indexed in %.1fs; heap in use %.0f MB with the index (%.0f MB without: the records themselves), GOMAXPROCS %d\n",
 		nPost, nProf, tGen.Seconds(), tBuild.Seconds(), float64(after.HeapInuse)/(1<<20), float64(before.HeapInuse)/(1<<20), runtime.GOMAXPROCS(0))
 
-	o := Options{Now: now, Shortage: Everywhere(w.Shortage)}
+	o := Options{Now: now, Shortage: w.RegionalShortage()} // lists per city and the province, as kept
 	people, posts := w.Profiles(nQ, 50_000_000), w.Postings(nQ, 50_000_000)
 	type way struct {
 		name, goal string
