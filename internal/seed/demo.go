@@ -43,6 +43,7 @@ var DemoAccounts = []DemoAccount{
 		Duties: xiangpei.Duties{xiangpei.DutyClassReview, xiangpei.DutyClaimReview1, xiangpei.DutyRegistry}, Try: "another county: 天元区 data is invisible here"},
 	{Login: "inst_staff", Name: "株洲市天元区新航向职业培训学校", Role: xiangpei.RoleInstitution, Org: "inst", Try: "classes in every state, rosters, attendance"},
 	{Login: "school_staff", Name: "株洲市工业技工学校", Role: xiangpei.RoleSchool, Org: "school", Try: "own school"},
+	{Login: "school2_staff", Name: "株洲市交通技工学校", Role: xiangpei.RoleSchool, Org: "school2", Try: "a second school: its own majors and students only"},
 	{Login: "assess_staff", Name: "株洲市职业技能等级认定中心", Role: xiangpei.RoleAssessor, Org: "assessor", Try: "own assessment body"},
 	{Login: "employer_staff", Name: "株洲轨道交通装备有限公司", Role: xiangpei.RoleEmployer, Org: "employer", Try: "own employer"},
 	{Login: "13907330001", Name: "李建国", Role: xiangpei.RolePerson, Person: "li", Try: "record with a completed class, timetable"},
@@ -65,6 +66,7 @@ var demoOrgs = map[string]demoOrg{
 	"assessor": {xiangpei.OrgAssessor, "株洲市职业技能等级认定中心", "12430200MB7654321", "430202", "株洲市荷塘区新华西路 1 号", 0, false},
 	"employer": {xiangpei.OrgEmployer, "株洲轨道交通装备有限公司", "91430200MA4L12345", "430211", "株洲市天元区栗雨工业园", 0, false},
 	"early":    {xiangpei.OrgInstitution, "攸县春风技能培训中心", "52430223MJ765432", "430223", "攸县联星街道", 60, true},
+	"school2":  {xiangpei.OrgSchool, "株洲市交通技工学校", "12430200MB2468135", "430202", "株洲市荷塘区红旗北路 9 号", 800, false},
 }
 
 type demoPerson struct {
@@ -130,7 +132,7 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 			return err
 		}
 		orgs := map[string]int64{}
-		for _, key := range []string{"inst", "school", "assessor", "employer", "early"} {
+		for _, key := range []string{"inst", "school", "assessor", "employer", "early", "school2"} {
 			d := demoOrgs[key]
 			o, err := tx.CreateOrg(xiangpei.Organisation{Kind: d.kind, Name: d.name, CreditCode: xiangpei.CreditCode(completeCode(d.code17, d.badCheck)),
 				County: d.county, Address: d.address, Contact: "办公室", Phone: "0731-28000000", Capacity: d.capacity})
@@ -229,6 +231,15 @@ func Demo(ctx context.Context, db *store.DB) (bool, error) {
 			return err
 		}
 		if err := demoFairs(tx, orgs, persons, actors); err != nil {
+			return err
+		}
+		if err := demoSchools(tx, orgs); err != nil {
+			return err
+		}
+		if err := demoAdmissions(tx, orgs); err != nil {
+			return err
+		}
+		if err := demoRegistry(tx, orgs, actors); err != nil {
 			return err
 		}
 		return claims.claimsAs(actors)

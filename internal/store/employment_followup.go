@@ -387,7 +387,11 @@ func completions(ctx context.Context, q querier, s xiangpei.Scope, from, to time
 		e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
 		return e, err
 	})
-	return list, recs, err
+	if err != nil {
+		return nil, nil, err
+	}
+	grads, grecs, err := graduateCompletions(ctx, q, s, from, to) // 教→用: graduates count like completers
+	return append(list, grads...), append(recs, grecs...), err
 }
 
 // FollowUpOutcome is what an officer recorded for a follow-up.
@@ -463,6 +467,9 @@ func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]Follow
 	}
 	var out []FollowUpTask
 	for _, c := range list {
+		if c.TraineeID == 0 {
+			continue // a graduate (graduate_followup.go): counted in the rates, not in the call queue
+		}
 		for _, f := range xiangpei.FollowUpsFor(c.CompletedOn) {
 			due := xiangpei.ChinaDate(f.Due)
 			if due > today || f.Due.Before(parseDay(xiangpei.ChinaDate(oldest))) {

@@ -139,7 +139,7 @@ func (tx *Tx) SaveSeekerPrefs(s xiangpei.Scope, p SeekerPrefs, version int) (See
 // VerifiedCredential is one verified entry of a person's record that matching uses.
 type VerifiedCredential struct {
 	PersonID   int64
-	Kind       string // certificate, class, award
+	Kind       string // certificate, class, award, diploma
 	Name       string // certificate number, class name, competition and event
 	Occupation string
 	Level      string // certificates; "" otherwise
@@ -159,6 +159,12 @@ const (
 		JOIN competitions c ON c.id = x.competition_id JOIN competition_events e ON e.id = x.event_id
 		WHERE x.award <> '' AND c.status = 'published' AND x.person_id IN (SELECT person_id FROM seeker_preferences)
 		AND (CAST($1 AS BIGINT) = 0 OR x.person_id = $1) ORDER BY x.person_id, c.ends_on DESC, x.id DESC`
+	// 教→用: a technical school's diploma (docs/schools.md) is verified education in the major's
+	// occupation, treated like a completed class.
+	credDiplomaSQL = `SELECT d.person_id, 'diploma', o.name || ' · ' || m.name, m.occupation, '', '', d.graduated_on FROM diplomas d
+		JOIN majors m ON m.id = d.major_id JOIN organisations o ON o.id = d.school_id
+		WHERE d.person_id IN (SELECT person_id FROM seeker_preferences) AND (CAST($1 AS BIGINT) = 0 OR d.person_id = $1)
+		ORDER BY d.person_id, d.graduated_on DESC, d.id DESC`
 	// The records of a person without preferences are read by credentialsOfPerson.
 )
 
@@ -191,7 +197,7 @@ func scanCred(r scanner) (VerifiedCredential, error) {
 
 func (db *DB) credentials(ctx context.Context, personID int64, onlySeekers bool) ([]VerifiedCredential, error) {
 	var out []VerifiedCredential
-	for _, q := range []string{credCertSQL, credClassSQL, credAwardSQL} {
+	for _, q := range []string{credCertSQL, credClassSQL, credAwardSQL, credDiplomaSQL} {
 		if !onlySeekers {
 			q = strings.Replace(q, ` IN (SELECT person_id FROM seeker_preferences)`, ` IS NOT NULL`, 1)
 		}
@@ -232,7 +238,7 @@ func BuildSeekerProfile(p SeekerPrefs, creds []VerifiedCredential, occNames map[
 		}
 		return append(list, v)
 	}
-	for _, kind := range []string{"certificate", "class", "award"} {
+	for _, kind := range []string{"certificate", "class", "diploma", "award"} { // a diploma counts like a completed class
 		for _, c := range creds {
 			if c.Kind != kind {
 				continue

@@ -132,6 +132,9 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixFairs(t, tx, &w)
 		matrixGigs(t, tx, &w, orgs[xiangpei.OrgEmployer], pOwn, pForeign)
 		matrixSearches(t, tx, &w, pOwn, pForeign)
+		matrixSchoolRoster(t, tx, &w, orgs[xiangpei.OrgSchool])
+		matrixStudentRegistry(t, tx, &w, orgs[xiangpei.OrgSchool])
+		matrixAdmissions(t, tx, &w, orgs[xiangpei.OrgSchool], pOwn, pForeign)
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -158,7 +161,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
 var tenantParams = []string{"{person}", "{org}", "{posting}", "{application}", "{report}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
-	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{record}", "{fair}", "{search}", "{gig}", "{signup}"}
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{record}", "{fair}", "{search}", "{gig}", "{signup}", "{rosterimport}", "{student}", "{studentchange}", "{major}", "{enrolplan}", "{schoolapp}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -18,6 +18,7 @@ type recordData struct {
 	Evaluation recordEvaluation // certificates, assessments, competition entries
 	Subsidies  []claimLineView  // every claim line about the person, with its state and trace
 	Jobs       []employmentView // employment records (就业登记), newest first
+	School     []recordStudent  // 教: student records (学籍) with diploma and dual certificate (student_registry.go)
 	Sections   []string
 }
 
@@ -62,8 +63,12 @@ func (s *Server) loadRecord(r *http.Request) (recordData, error) {
 	if err != nil {
 		return recordData{}, err
 	}
+	school, err := s.recordSchool(r, p.ID)
+	if err != nil {
+		return recordData{}, err
+	}
 	return recordData{Person: p, CountyName: s.places(r).name(p.County), KeyGroups: groups, GroupName: names, Classes: classes,
-		Evaluation: eval, Subsidies: subsidies, Jobs: jobs, Sections: []string{"record.school"}}, nil
+		Evaluation: eval, Subsidies: subsidies, Jobs: jobs, School: school}, nil
 }
 
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +102,7 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"person": personJSON(d.Person, false), "key_groups": groups,
 		"classes": jsonList(d.Classes, recordClassJSON), "certificates": jsonList(d.Evaluation.Certificates, certJSON),
 		"assessments": jsonList(d.Evaluation.Candidacies, candidacyJSON), "competitions": jsonList(d.Evaluation.Entries, personEntryJSON),
-		"jobs": jsonList(d.Jobs, employmentJSON), "subsidies": subsidies})
+		"jobs": jsonList(d.Jobs, employmentJSON), "subsidies": subsidies, "school": jsonList(d.School, recordStudentJSON)})
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {

@@ -82,6 +82,10 @@ func (s *Server) registerRoutes() {
 	s.registerSavedSearchRoutes()
 	s.registerGigRoutes()
 	s.registerFollowUpRoutes()
+	s.registerStudentRegistryRoutes()
+	s.registerSchoolRosterImportRoutes()
+	s.registerSchoolOverviewRoutes()
+	s.registerAdmissionRoutes()
 	s.handle("GET /api/v1/openapi.json", Public(), s.openAPI)
 }
 
