@@ -142,11 +142,12 @@ func (s CertSeries) Number(serial int64) (string, error) {
 		return "", Errorf(Conflict, "cert.series_full", "The certificate number series %v is full for this year.", s.Prefix())
 	}
 	body := s.Prefix() + strconv.FormatInt(1000000+serial, 10)[1:]
-	return body + string(certCheck(body[1:])), nil
+	return body + string(mod11x2Check(body[1:])), nil
 }
 
-// certCheck is the ISO 7064 MOD 11-2 check character of a string of digits.
-func certCheck(digits string) byte {
+// mod11x2Check is the ISO 7064 MOD 11-2 check character of a string of digits (certificate
+// and student numbers).
+func mod11x2Check(digits string) byte {
 	sum := 0
 	for i := 0; i < len(digits); i++ {
 		sum = (sum + int(digits[i]-'0')) * 2 % 11
@@ -206,7 +207,7 @@ func ParseCertNumber(s string) (CertNumber, error) {
 	if kind == "" || !idAllDigits(s[1:16]) {
 		return CertNumber{}, bad
 	}
-	if certCheck(s[1:16]) != s[16] {
+	if mod11x2Check(s[1:16]) != s[16] {
 		return CertNumber{}, Errorf(Invalid, "cert.number_check", "The certificate number %v has a wrong check character: please check it was typed correctly.", s)
 	}
 	year, _ := strconv.Atoi(s[7:9])

@@ -77,7 +77,7 @@ func DiplomaNumber(graduated time.Time, studentNumber string) string {
 
 // ValidDiplomaNumber reports whether s is a well-formed diploma number.
 func ValidDiplomaNumber(s string) bool {
-	return len(s) == 20 && allDigits(s[:4]) && ValidStudentNumber(s[4:])
+	return len(s) == 20 && idAllDigits(s[:4]) && ValidStudentNumber(s[4:])
 }
 
 // RegistrationDay is the day of a school year's registration (注册) count: 30 September of the

@@ -185,27 +185,18 @@ func (s Student) Grade(day time.Time) int {
 // e.g. 2026430211000017. The county and year let a number be placed at once; the check
 // character catches a mistyped digit.
 func StudentNumber(year int, county string, serial int) (string, error) {
-	if year < 2000 || year > 2099 || len(county) != 6 || !allDigits(county) || serial < 1 || serial > 99999 {
+	if year < 2000 || year > 2099 || !IsRegionCode(county) || serial < 1 || serial > 99999 {
 		return "", fmt.Errorf("student number: year %d, county %q, serial %d out of range", year, county, serial)
 	}
 	digits := strconv.Itoa(year) + county + fmt.Sprintf("%05d", serial)
-	return digits + string(certCheck(digits)), nil
+	return digits + string(mod11x2Check(digits)), nil
 }
 
 // ValidStudentNumber reports whether s is a well-formed student number with a right check
 // character.
 func ValidStudentNumber(s string) bool {
-	if len(s) != 16 || !allDigits(s[:15]) {
+	if len(s) != 16 || !idAllDigits(s[:15]) {
 		return false
 	}
-	return s[15] == certCheck(s[:15])
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return s[15] == mod11x2Check(s[:15])
 }
