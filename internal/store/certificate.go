@@ -65,11 +65,8 @@ func (tx *Tx) IssueCertificate(c xiangpei.Certificate) (xiangpei.Certificate, er
 		return c, err
 	}
 	prefix := series.Prefix()
-	if _, err := tx.exec(`INSERT INTO cert_serials (prefix, next) VALUES ($1, 0) ON CONFLICT (prefix) DO NOTHING`, prefix); err != nil {
-		return c, err
-	}
-	var serial int64
-	if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE cert_serials SET next = next + 1 WHERE prefix = $1 RETURNING next`, prefix).Scan(&serial); err != nil {
+	serial, err := tx.nextSerial(prefix)
+	if err != nil {
 		return c, err
 	}
 	if c.Number, err = series.Number(serial); err != nil {

@@ -80,14 +80,11 @@ func (tx *Tx) EnrolStudent(in StudentInput) (xiangpei.Student, error) {
 		return xiangpei.Student{}, err
 	}
 	prefix := "student:" + strconv.Itoa(in.EntryYear) + ":" + county
-	if _, err := tx.exec(`INSERT INTO cert_serials (prefix, next) VALUES ($1, 0) ON CONFLICT (prefix) DO NOTHING`, prefix); err != nil {
+	serial, err := tx.nextSerial(prefix)
+	if err != nil {
 		return xiangpei.Student{}, err
 	}
-	var serial int
-	if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE cert_serials SET next = next + 1 WHERE prefix = $1 RETURNING next`, prefix).Scan(&serial); err != nil {
-		return xiangpei.Student{}, err
-	}
-	number, err := xiangpei.StudentNumber(in.EntryYear, county, serial)
+	number, err := xiangpei.StudentNumber(in.EntryYear, county, int(serial))
 	if err != nil {
 		return xiangpei.Student{}, xiangpei.Errorf(xiangpei.Conflict, "student.number_exhausted", "No student number is left for this county and year.")
 	}
