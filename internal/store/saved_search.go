@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,8 @@ func (tx *Tx) SaveSearch(s xiangpei.Scope, in SavedSearch) (SavedSearch, error) 
 		return in, xiangpei.Errorf(xiangpei.Conflict, "search.too_many", "You keep %d searches already, the most there can be: delete one first.", MaxSavedSearches)
 	}
 	if in.Name == "" {
-		in.Name = strings.Join(nonEmpty(f.Query, f.Occupation, f.County, string(f.WorkType)), " · ")
+		parts := []string{f.Query, f.Occupation, f.County, string(f.WorkType)}
+		in.Name = strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " · ")
 	}
 	f.Status = ""
 	in.ID, in.PersonID, in.Filter, in.Created = xiangpei.NewID(), s.PersonID, f, tx.Now.Truncate(time.Microsecond)
@@ -102,16 +104,6 @@ func (tx *Tx) SaveSearch(s xiangpei.Scope, in SavedSearch) (SavedSearch, error) 
 		return in, err
 	}
 	return in, tx.Audit("search.save", "saved_search", in.ID, "", map[string]any{"sms": in.SMS})
-}
-
-func nonEmpty(parts ...string) []string {
-	out := parts[:0]
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // DeleteSearch removes one of the person's searches; the alerts it sent are kept, so a posting

@@ -112,33 +112,34 @@ func (s *Server) matchProfile(ctx context.Context, personID int64) (xiangpei.See
 	return p, nil
 }
 
+// matchLoaded reports whether the index has been loaded; before that a change needs no
+// update, since the first load reads everything.
+func (s *Server) matchLoaded() bool {
+	s.matches.mu.Lock()
+	defer s.matches.mu.Unlock()
+	return s.matches.loaded
+}
+
 // seekersChanged reads again, into a loaded index, the profiles of the seekers an event of the
 // record touched (store.SeekersOfPlan, …): a certificate issued, a class completed, an award
 // published shows in employers' lists at once. Best effort, like matchPosting.
 func (s *Server) seekersChanged(ctx context.Context, query string, id int64) {
-	s.matches.mu.Lock()
-	loaded := s.matches.loaded
-	s.matches.mu.Unlock()
-	if !loaded {
-		return // the first load reads everything
+	if !s.matchLoaded() {
+		return
 	}
 	ids, err := s.db.SeekersOf(ctx, query, id)
-	for _, p := range ids {
-		if err == nil {
-			_, err = s.matchProfile(ctx, p)
-		}
-	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "match index: reading changed profiles", "err", err.Error())
+		return
+	}
+	for _, p := range ids {
+		s.seekerChanged(ctx, p)
 	}
 }
 
 // seekerChanged reads one person's profile again into a loaded index.
 func (s *Server) seekerChanged(ctx context.Context, personID int64) {
-	s.matches.mu.Lock()
-	loaded := s.matches.loaded
-	s.matches.mu.Unlock()
-	if !loaded {
+	if !s.matchLoaded() {
 		return
 	}
 	if _, err := s.matchProfile(ctx, personID); err != nil {
