@@ -855,11 +855,7 @@ func (s *Server) admImportCommit(w http.ResponseWriter, r *http.Request) {
 	var n int
 	if err == nil {
 		n, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (int, error) {
-			u, err := tx.Upload(upload, store.UploadAdmissions, p.ID)
-			if err != nil {
-				return 0, err
-			}
-			lines, err := admAdmissionLines(u.Data, u.Name)
+			lines, err := keptLines(tx, upload, store.UploadAdmissions, p.ID, admAdmissionLines)
 			if err != nil {
 				return 0, err
 			}

@@ -140,11 +140,7 @@ func (s *Server) resultsImportCommit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.ImportedResults, error) {
-		u, err := tx.Upload(upload, store.UploadResults, p.ID)
-		if err != nil {
-			return store.ImportedResults{}, err
-		}
-		lines, err := resultLines(u.Data, u.Name)
+		lines, err := keptLines(tx, upload, store.UploadResults, p.ID, resultLines)
 		if err != nil {
 			return store.ImportedResults{}, err
 		}

@@ -657,11 +657,7 @@ func (s *Server) insuranceCommit(w http.ResponseWriter, r *http.Request) {
 	var res store.InsuranceImported
 	if err == nil {
 		res, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.InsuranceImported, error) {
-			u, err := tx.Upload(upload, store.UploadInsurance, 0)
-			if err != nil {
-				return store.InsuranceImported{}, err
-			}
-			lines, err := insuranceLines(u.Data, u.Name)
+			lines, err := keptLines(tx, upload, store.UploadInsurance, 0, insuranceLines)
 			if err != nil {
 				return store.InsuranceImported{}, err
 			}

@@ -501,11 +501,7 @@ func (s *Server) rosterImportCommit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.ImportResult, error) {
-		u, err := tx.Upload(upload, store.UploadRoster, c.ID)
-		if err != nil {
-			return store.ImportResult{}, err
-		}
-		lines, err := rosterLines(u.Data, u.Name)
+		lines, err := keptLines(tx, upload, store.UploadRoster, c.ID, rosterLines)
 		if err != nil {
 			return store.ImportResult{}, err
 		}

@@ -147,11 +147,7 @@ func (s *Server) schoolRosterCommit(w http.ResponseWriter, r *http.Request) {
 	var res store.SchoolRosterImported
 	if err == nil {
 		res, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.SchoolRosterImported, error) {
-			u, err := tx.Upload(upload, store.UploadSchoolRoster, 0)
-			if err != nil {
-				return store.SchoolRosterImported{}, err
-			}
-			lines, err := schoolRosterLines(u.Data, u.Name)
+			lines, err := keptLines(tx, upload, store.UploadSchoolRoster, 0, schoolRosterLines)
 			if err != nil {
 				return store.SchoolRosterImported{}, err
 			}

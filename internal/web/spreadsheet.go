@@ -78,3 +78,13 @@ func exportAll[T any](fetch func(p store.Page) ([]T, int, error)) ([]T, error) {
 	}
 	return all, nil
 }
+
+// keptLines reads the upload a dry run kept (its purpose, and the class or plan it belongs to,
+// 0 for none) and parses it again: the lines a commit imports, exactly as they were checked.
+func keptLines[L any](tx *store.Tx, upload int64, purpose string, owner int64, parse func(data []byte, name string) ([]L, error)) ([]L, error) {
+	u, err := tx.Upload(upload, purpose, owner)
+	if err != nil {
+		return nil, err
+	}
+	return parse(u.Data, u.Name)
+}
