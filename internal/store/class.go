@@ -41,14 +41,6 @@ func scanClass(r scanner) (xiangpei.Class, error) {
 	return c, err
 }
 
-// splitList reads a comma-separated list column; "" is the empty list.
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 func classByID(ctx context.Context, q querier, s xiangpei.Scope, id int64) (xiangpei.Class, error) {
 	sa := scopeOf(s)
 	c, err := scanClass(q.QueryRowContext(ctx, `SELECT `+classCols+` FROM classes c WHERE c.id = $1 AND `+classScope,

@@ -45,14 +45,6 @@ const postingFrom = ` FROM job_postings j JOIN organisations o ON o.id = j.emplo
 // published postings through the public list).
 const postingScope = ` ($1 OR j.county LIKE $2) AND (CAST($3 AS BIGINT) = 0 OR j.employer_id = $3) AND CAST($4 AS BIGINT) = 0`
 
-func parseDay(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, xiangpei.ChinaTime)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
 func scanPostingAt(now time.Time) func(r scanner) (Posting, error) {
 	return func(r scanner) (Posting, error) {
 		var p Posting
@@ -185,31 +177,11 @@ func (db *DB) PostingQueue(ctx context.Context, s xiangpei.Scope, page Page) ([]
 
 // ---- writing ----
 
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	if string(b) == "null" {
-		return "[]"
-	}
-	return string(b)
-}
-
 func employerOnly(s xiangpei.Scope) error {
 	if s.OrgID <= 0 {
 		return xiangpei.Errorf(xiangpei.Forbidden, "job.employer_only", "Only an employer's staff can do this.")
 	}
 	return nil
-}
-
-func cleanList(in []string) []string {
-	out := []string{}
-	for _, x := range in {
-		for _, part := range strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == '\n' }) {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
 }
 
 // SavePosting writes the employer's draft: a new one when p.ID is 0, else the draft p.ID at
