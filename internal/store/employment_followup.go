@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -301,7 +302,8 @@ func (tx *Tx) VerifySelfReport(s xiangpei.Scope, id int64) (EmploymentRow, error
 // completionRow is a completion with what the pages show beside the domain's keys.
 type completionRow struct {
 	xiangpei.Completion
-	TraineeID   int64
+	TraineeID   int64 // a training completion's trainee, or
+	DiplomaID   int64 // a graduate's diploma (graduate_followup.go)
 	PersonName  string
 	MaskedID    string
 	ClassName   string
@@ -353,20 +355,9 @@ func completions(ctx context.Context, q querier, s xiangpei.Scope, from, to time
 		d := xiangpei.ChinaDate(c.CompletedOn)
 		return d < fromDay || d >= toDay
 	})
-	groups := map[int64][]string{}
-	rows, err = q.QueryContext(ctx, `SELECT DISTINCT k.person_id, k.group_code FROM key_group_members k
-		JOIN trainees t ON t.person_id = k.person_id JOIN classes cl ON cl.id = t.class_id
-		WHERE t.status = 'completed' AND cl.last_session >= $5 AND cl.last_session < $6 AND`+completionScope+` ORDER BY k.person_id, k.group_code`, args...)
+	groups, err := keyGroupsOf(ctx, q, `SELECT t.person_id FROM trainees t JOIN classes cl ON cl.id = t.class_id
+		WHERE t.status = 'completed' AND cl.last_session >= $5 AND cl.last_session < $6 AND`+completionScope, args)
 	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := collect(rows, func(r scanner) (int, error) {
-		var pid int64
-		var code string
-		err := r.Scan(&pid, &code)
-		groups[pid] = append(groups[pid], code)
-		return 0, err
-	}); err != nil {
 		return nil, nil, err
 	}
 	for i := range list {
@@ -394,6 +385,24 @@ func completions(ctx context.Context, q querier, s xiangpei.Scope, from, to time
 	return append(list, grads...), append(recs, grecs...), err
 }
 
+// keyGroupsOf reads the key groups of the persons the subquery persons selects (with args).
+func keyGroupsOf(ctx context.Context, q querier, persons string, args []any) (map[int64][]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT k.person_id, k.group_code FROM key_group_members k
+		WHERE k.person_id IN (`+persons+`) ORDER BY k.person_id, k.group_code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[int64][]string{}
+	_, err = collect(rows, func(r scanner) (int, error) {
+		var pid int64
+		var code string
+		err := r.Scan(&pid, &code)
+		groups[pid] = append(groups[pid], code)
+		return 0, err
+	})
+	return groups, err
+}
+
 // FollowUpOutcome is what an officer recorded for a follow-up.
 type FollowUpOutcome string
 
@@ -414,9 +423,11 @@ const FollowUpOverdueDays = 30
 // and never recorded leaves the queue (it is then too late to learn anything by a call).
 const FollowUpQueueMonths = 12
 
-// FollowUpTask is one follow-up of one completion.
+// FollowUpTask is one follow-up of one completion: a trainee's (TraineeID) or a technical-school
+// graduate's (DiplomaID; ClassName is then the school and major).
 type FollowUpTask struct {
 	TraineeID     int64
+	DiplomaID     int64
 	PersonID      int64
 	PersonName    string
 	MaskedID      string
@@ -444,21 +455,24 @@ func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]Follow
 	if err != nil {
 		return nil, 0, err
 	}
-	done := map[[2]int64]FollowUpOutcome{}
 	a := scopeOf(s)
-	rows, err := db.read.QueryContext(ctx, `SELECT f.trainee_id, f.month, f.outcome FROM follow_up_outcomes f
-		JOIN trainees t ON t.id = f.trainee_id JOIN classes cl ON cl.id = t.class_id WHERE`+completionScope,
-		a.all, a.region, a.org, a.person)
+	args := []any{a.all, a.region, a.org, a.person}
+	done := map[[2]int64]bool{} // trainee → month
+	rows, err := db.read.QueryContext(ctx, `SELECT f.trainee_id, f.month FROM follow_up_outcomes f
+		JOIN trainees t ON t.id = f.trainee_id JOIN classes cl ON cl.id = t.class_id WHERE`+completionScope, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := collect(rows, func(r scanner) (int, error) {
-		var tid, m int64
-		var o string
-		err := r.Scan(&tid, &m, &o)
-		done[[2]int64{tid, m}] = FollowUpOutcome(o)
-		return 0, err
-	}); err != nil {
+	if err := collectPairs(rows, done); err != nil {
+		return nil, 0, err
+	}
+	graduatesDone := map[[2]int64]bool{} // diploma → month
+	rows, err = db.read.QueryContext(ctx, `SELECT f.diploma_id, f.month FROM graduate_follow_ups f
+		JOIN diplomas d ON d.id = f.diploma_id JOIN students s ON s.id = d.student_id WHERE`+graduateScope, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := collectPairs(rows, graduatesDone); err != nil {
 		return nil, 0, err
 	}
 	byPerson := map[int64][]xiangpei.EmploymentRecord{}
@@ -467,18 +481,15 @@ func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]Follow
 	}
 	var out []FollowUpTask
 	for _, c := range list {
-		if c.TraineeID == 0 {
-			continue // a graduate (graduate_followup.go): counted in the rates, not in the call queue
-		}
 		for _, f := range xiangpei.FollowUpsFor(c.CompletedOn) {
 			due := xiangpei.ChinaDate(f.Due)
 			if due > today || f.Due.Before(parseDay(xiangpei.ChinaDate(oldest))) {
 				continue
 			}
-			if _, ok := done[[2]int64{c.TraineeID, int64(f.Month)}]; ok {
+			if done[[2]int64{c.TraineeID, int64(f.Month)}] || graduatesDone[[2]int64{c.DiplomaID, int64(f.Month)}] {
 				continue
 			}
-			t := FollowUpTask{TraineeID: c.TraineeID, PersonID: c.PersonID, PersonName: c.PersonName, MaskedID: c.MaskedID,
+			t := FollowUpTask{TraineeID: c.TraineeID, DiplomaID: c.DiplomaID, PersonID: c.PersonID, PersonName: c.PersonName, MaskedID: c.MaskedID,
 				ClassID: c.ClassID, ClassName: c.ClassName, County: c.County, CompletedOn: c.CompletedOn, Month: f.Month, Due: f.Due,
 				Overdue: xiangpei.ChinaDate(f.Due.AddDate(0, 0, FollowUpOverdueDays)) < today}
 			for _, r := range byPerson[c.PersonID] {
@@ -493,7 +504,10 @@ func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]Follow
 		if c := x.Due.Compare(y.Due); c != 0 {
 			return c
 		}
-		return int(x.TraineeID - y.TraineeID)
+		if c := cmp.Compare(x.TraineeID, y.TraineeID); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.DiplomaID, y.DiplomaID)
 	})
 	total := len(out)
 	if p == (Page{}) {
@@ -502,6 +516,17 @@ func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]Follow
 	lo := min(p.offset(), total)
 	hi := min(lo+p.limit(), total)
 	return out[lo:hi], total, nil
+}
+
+// collectPairs reads rows of (id, month) into done.
+func collectPairs(rows *sql.Rows, done map[[2]int64]bool) error {
+	_, err := collect(rows, func(r scanner) (int, error) {
+		var id, m int64
+		err := r.Scan(&id, &m)
+		done[[2]int64{id, m}] = true
+		return 0, err
+	})
+	return err
 }
 
 // FollowUpInput is the outcome an officer records; Job is the employment found when employed.
@@ -533,49 +558,91 @@ func (tx *Tx) RecordFollowUp(s xiangpei.Scope, traineeID int64, in FollowUpInput
 	if status != string(xiangpei.TraineeCompleted) {
 		return 0, xiangpei.Errorf(xiangpei.Conflict, "followup.not_completed", "Only a trainee who completed the class is followed up.")
 	}
-	var fu *xiangpei.FollowUp
-	for _, f := range xiangpei.FollowUpsFor(parseDay(xiangpei.ChinaDate(last))) {
-		if f.Month == in.Month {
-			fu = &f
-		}
-	}
-	if fu == nil {
-		return 0, xiangpei.Errorf(xiangpei.Invalid, "followup.month", "Choose the follow-up: 3 or 6 months after completion.")
-	}
-	if xiangpei.ChinaDate(fu.Due) > xiangpei.ChinaDate(tx.Now) {
-		return 0, xiangpei.Errorf(xiangpei.Conflict, "followup.not_due", "This follow-up is due on %v: record it from then.", xiangpei.ChinaDate(fu.Due))
-	}
-	if !slices.Contains(FollowUpOutcomes, in.Outcome) {
-		return 0, xiangpei.Errorf(xiangpei.Invalid, "followup.outcome_bad", "Choose the outcome: employed, not employed or unreachable.")
-	}
-	in.Note = strings.TrimSpace(in.Note)
-	if utf8.RuneCountInString(in.Note) > 500 {
-		return 0, xiangpei.Errorf(xiangpei.Invalid, "followup.note_long", "The note is longer than 500 characters.")
-	}
-	var recID int64
-	if in.Outcome == FollowUpEmployed {
-		rec, err := tx.entryRecord(pid, xiangpei.EmploymentOfficer, in.Job)
-		if err != nil {
-			return 0, err
-		}
-		if recID, err = tx.insertEmployment(rec); err != nil {
-			return 0, err
-		}
+	in, recID, err := tx.followUpOutcome(pid, parseDay(xiangpei.ChinaDate(last)), in)
+	if err != nil {
+		return 0, err
 	}
 	id := xiangpei.NewID()
 	if _, err := tx.exec(`INSERT INTO follow_up_outcomes (id, trainee_id, person_id, class_id, county, month, outcome, note, record_id,
 		recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, id, traineeID, pid, classID, county, in.Month,
 		string(in.Outcome), in.Note, recID, tx.Actor.AccountID, tx.Now.Truncate(time.Microsecond)); err != nil {
-		if err = mapError(err, "Follow-up"); xiangpei.IsKind(err, xiangpei.Conflict) {
-			return 0, xiangpei.Errorf(xiangpei.Conflict, "followup.already_recorded", "This follow-up has already been recorded.")
+		return 0, followUpTaken(err)
+	}
+	return id, tx.Audit("employment.follow_up", "trainee", traineeID, county, map[string]any{"month": in.Month, "outcome": in.Outcome,
+		"note": in.Note, "employment_record": recID})
+}
+
+// RecordGraduateFollowUp records the outcome of a follow-up of a technical-school graduate (by
+// diploma) within the officer's region — the student's county — like RecordFollowUp.
+func (tx *Tx) RecordGraduateFollowUp(s xiangpei.Scope, diplomaID int64, in FollowUpInput) (int64, error) {
+	if err := tx.followUpOfficer(s); err != nil {
+		return 0, err
+	}
+	a := scopeOf(s)
+	var pid, schoolID int64
+	var county, on string
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT d.person_id, d.school_id, s.county, d.graduated_on
+		FROM diplomas d JOIN students s ON s.id = d.student_id WHERE d.id = $5 AND`+graduateScope,
+		a.all, a.region, a.org, a.person, diplomaID).Scan(&pid, &schoolID, &county, &on)
+	if err != nil {
+		return 0, mapError(err, "Diploma")
+	}
+	in, recID, err := tx.followUpOutcome(pid, parseDay(on), in)
+	if err != nil {
+		return 0, err
+	}
+	id := xiangpei.NewID()
+	if _, err := tx.exec(`INSERT INTO graduate_follow_ups (id, diploma_id, person_id, school_id, county, month, outcome, note, record_id,
+		recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, id, diplomaID, pid, schoolID, county, in.Month,
+		string(in.Outcome), in.Note, recID, tx.Actor.AccountID, tx.Now.Truncate(time.Microsecond)); err != nil {
+		return 0, followUpTaken(err)
+	}
+	return id, tx.Audit("employment.follow_up", "diploma", diplomaID, county, map[string]any{"month": in.Month, "outcome": in.Outcome,
+		"note": in.Note, "employment_record": recID})
+}
+
+// followUpOutcome checks an outcome of a follow-up of the person's completion on completedOn —
+// the month one of its follow-ups, due by today, a known outcome, a short note — and, when
+// employed, records the job found (an officer's record, verified): the cleaned input and the
+// record's id.
+func (tx *Tx) followUpOutcome(personID int64, completedOn time.Time, in FollowUpInput) (FollowUpInput, int64, error) {
+	var fu *xiangpei.FollowUp
+	for _, f := range xiangpei.FollowUpsFor(completedOn) {
+		if f.Month == in.Month {
+			fu = &f
 		}
-		return 0, err
 	}
-	if err := tx.Audit("employment.follow_up", "trainee", traineeID, county, map[string]any{"month": in.Month, "outcome": in.Outcome,
-		"note": in.Note, "employment_record": recID}); err != nil {
-		return 0, err
+	if fu == nil {
+		return in, 0, xiangpei.Errorf(xiangpei.Invalid, "followup.month", "Choose the follow-up: 3 or 6 months after completion.")
 	}
-	return id, nil
+	if xiangpei.ChinaDate(fu.Due) > xiangpei.ChinaDate(tx.Now) {
+		return in, 0, xiangpei.Errorf(xiangpei.Conflict, "followup.not_due", "This follow-up is due on %v: record it from then.", xiangpei.ChinaDate(fu.Due))
+	}
+	if !slices.Contains(FollowUpOutcomes, in.Outcome) {
+		return in, 0, xiangpei.Errorf(xiangpei.Invalid, "followup.outcome_bad", "Choose the outcome: employed, not employed or unreachable.")
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(in.Note) > 500 {
+		return in, 0, xiangpei.Errorf(xiangpei.Invalid, "followup.note_long", "The note is longer than 500 characters.")
+	}
+	if in.Outcome != FollowUpEmployed {
+		return in, 0, nil
+	}
+	rec, err := tx.entryRecord(personID, xiangpei.EmploymentOfficer, in.Job)
+	if err != nil {
+		return in, 0, err
+	}
+	recID, err := tx.insertEmployment(rec)
+	return in, recID, err
+}
+
+// followUpTaken maps a failed insert of an outcome: the unique (completion, month) taken by
+// another officer's recording is a Conflict a person can read.
+func followUpTaken(err error) error {
+	if err = mapError(err, "Follow-up"); xiangpei.IsKind(err, xiangpei.Conflict) {
+		return xiangpei.Errorf(xiangpei.Conflict, "followup.already_recorded", "This follow-up has already been recorded.")
+	}
+	return err
 }
 
 // RateReport is the employment rate after training of one year broken down by a grouping,

@@ -25,13 +25,13 @@ const (
 const graduateScope = ` ($1 OR s.county LIKE $2) AND (CAST($3 AS BIGINT) = 0 OR d.school_id = $3) AND (CAST($4 AS BIGINT) = 0 OR d.person_id = $4)`
 
 // graduateCompletions reads the graduations within scope on a China date in [from, to) as
-// completions (TraineeID 0: they are not in the follow-up call queue, whose outcomes are kept
-// per trainee), with every verified employment record of those graduates.
+// completions (DiplomaID set, TraineeID 0), with the graduates' key groups and every employment
+// record of those graduates.
 func graduateCompletions(ctx context.Context, q querier, s xiangpei.Scope, from, to time.Time) ([]completionRow, []xiangpei.EmploymentRecord, error) {
 	a := scopeOf(s)
 	args := []any{a.all, a.region, a.org, a.person, xiangpei.ChinaDate(from), xiangpei.ChinaDate(to)}
 	where := ` FROM diplomas d JOIN students s ON s.id = d.student_id WHERE d.graduated_on >= $5 AND d.graduated_on < $6 AND` + graduateScope
-	rows, err := q.QueryContext(ctx, `SELECT d.person_id, d.school_id, o.name, o.name || ' · ' || m.name, m.occupation, COALESCE(oc.name, m.occupation),
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.person_id, d.school_id, o.name, o.name || ' · ' || m.name, m.occupation, COALESCE(oc.name, m.occupation),
 		s.county, d.graduated_on, p.name, p.id_number FROM diplomas d JOIN students s ON s.id = d.student_id
 		JOIN organisations o ON o.id = d.school_id JOIN majors m ON m.id = d.major_id JOIN persons p ON p.id = d.person_id
 		LEFT JOIN occupations oc ON oc.code = m.occupation
@@ -42,7 +42,7 @@ func graduateCompletions(ctx context.Context, q querier, s xiangpei.Scope, from,
 	list, err := collect(rows, func(r scanner) (completionRow, error) {
 		var c completionRow
 		var on, id string
-		err := r.Scan(&c.PersonID, &c.Institution, &c.OrgName, &c.ClassName, &c.Completion.Occupation, &c.Occupation, &c.County, &on,
+		err := r.Scan(&c.DiplomaID, &c.PersonID, &c.Institution, &c.OrgName, &c.ClassName, &c.Completion.Occupation, &c.Occupation, &c.County, &on,
 			&c.PersonName, &id)
 		c.Program, c.ProgramName = GraduateProgram, GraduateProgramName
 		c.CompletedOn, c.MaskedID = parseDay(on), xiangpei.IDNumber(id).Masked()
@@ -50,6 +50,13 @@ func graduateCompletions(ctx context.Context, q querier, s xiangpei.Scope, from,
 	})
 	if err != nil || len(list) == 0 {
 		return list, nil, err
+	}
+	groups, err := keyGroupsOf(ctx, q, `SELECT d.person_id`+where, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range list {
+		list[i].KeyGroups = groups[list[i].PersonID]
 	}
 	rows, err = q.QueryContext(ctx, `SELECT e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code, e.occupation,
 		e.county, e.source, COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified FROM employment_records e

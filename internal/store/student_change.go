@@ -449,6 +449,13 @@ func (db *DB) Diplomas(ctx context.Context, s xiangpei.Scope, studentID int64) (
 	return list, nil
 }
 
+// DiplomaOf reads, inside the transaction, the id of the diploma of a graduated record.
+func (tx *Tx) DiplomaOf(studentID int64) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id FROM diplomas WHERE student_id = $1`, studentID).Scan(&id)
+	return id, mapError(err, "Diploma")
+}
+
 // TransferLink is the part of the other school's record a transfer shows: where a record went
 // to, or where it came from — the school, the major and the day, nothing else of the other school.
 type TransferLink struct {

@@ -298,8 +298,8 @@ func TestStudentChanges(t *testing.T) {
 			if err != nil || grads != graduates {
 				t.Fatalf("graduates in the rates: %d of %d %v", grads, graduates, err)
 			}
-			if tasks, _, err := db.FollowUps(ctx, x.city.Scope(), store.Page{}); err != nil || len(tasks) != 0 {
-				t.Fatalf("graduates in the call queue: %d %v", len(tasks), err)
+			if tasks, _, err := db.FollowUps(ctx, x.city.Scope(), store.Page{}); err != nil || len(tasks) != graduates || tasks[0].DiplomaID == 0 {
+				t.Fatalf("graduates in the call queue (graduate_followup_test.go): %d %v", len(tasks), err)
 			}
 			_, err = x.decide(t, x.city, late, true, "")
 			wantKind(t, "a record changed since the request", err, xiangpei.Conflict, "student_change.record_changed")
