@@ -64,6 +64,7 @@ func orgIn(t *testing.T, tx *store.Tx, kind xiangpei.OrgKind, name, code17, coun
 func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 	w := matrixWorld{tokens: map[string]string{"public": ""}, actors: map[string]xiangpei.Actor{},
 		own: map[string]map[string]string{}, foreign: map[string]map[string]string{}}
+	var graduates [2]int64
 	err := db.Tx(context.Background(), xiangpei.Actor{Name: "test"}, func(tx *store.Tx) error {
 		pOwn := person(t, tx, "43021119900101123", "本县人员", "13900000001", "430211")
 		pForeign := person(t, tx, "43020219900101123", "外县人员", "13900000002", "430202")
@@ -135,6 +136,7 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 		matrixSchoolRoster(t, tx, &w, orgs[xiangpei.OrgSchool])
 		matrixStudentRegistry(t, tx, &w, orgs[xiangpei.OrgSchool])
 		matrixAdmissions(t, tx, &w, orgs[xiangpei.OrgSchool], pOwn, pForeign)
+		graduates = matrixGraduates(t, tx, orgs[xiangpei.OrgSchool])
 		for label := range inputs {
 			for k, v := range map[string][2]string{
 				"class":   {fmt.Sprint(ownClass.ID), fmt.Sprint(foreignClass.ID)},
@@ -155,13 +157,14 @@ func buildMatrixWorld(t *testing.T, db *store.DB) matrixWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	matrixDiplomas(t, db, &w, graduates)
 	return w
 }
 
 // tenantParams are the path parameters that name an object belonging to a person, an
 // organisation or a region: another tenant's is a 404.
 var tenantParams = []string{"{person}", "{org}", "{posting}", "{application}", "{report}", "{class}", "{session}", "{trainee}", "{change}", "{amendment}", "{terminal}",
-	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{record}", "{fair}", "{search}", "{gig}", "{signup}", "{rosterimport}", "{student}", "{studentchange}", "{major}", "{enrolplan}", "{schoolapp}"}
+	"{plan}", "{candidate}", "{cert}", "{competition}", "{event}", "{entry}", "{claim}", "{auditrun}", "{batch}", "{complaint}", "{record}", "{fair}", "{search}", "{gig}", "{signup}", "{rosterimport}", "{student}", "{studentchange}", "{major}", "{enrolplan}", "{schoolapp}", "{diploma}"}
 
 func tenantPath(path string) bool {
 	for _, p := range tenantParams {

@@ -31,6 +31,8 @@ func (s *Server) registerFollowUpRoutes() {
 	s.handleBoth("POST /employment/records/{record}/verify", "/api/v1/employment/records/{record}/verify", officer, s.employmentVerify)
 	s.handleBoth("GET /employment/follow-ups", "/api/v1/employment/follow-ups", officer, s.followUpQueue)
 	s.handleBoth("POST /employment/follow-ups/{trainee}", "/api/v1/employment/follow-ups/{trainee}", officer, s.followUpRecord)
+	s.handleBoth("POST /employment/follow-ups/graduates/{diploma}", "/api/v1/employment/follow-ups/graduates/{diploma}", officer,
+		s.graduateFollowUpRecord)
 	s.handleBoth("GET /employment/insurance", "/api/v1/employment/insurance", officer, s.insurancePage)
 	s.handleBoth("POST /employment/insurance", "/api/v1/employment/insurance", officer, s.insuranceCheck)
 	s.handleBoth("POST /employment/insurance/{upload}/commit", "/api/v1/employment/insurance/{upload}/commit", officer, s.insuranceCommit)
@@ -254,24 +256,38 @@ func (s *Server) employmentVerify(w http.ResponseWriter, r *http.Request) {
 type followUpView struct {
 	store.FollowUpTask
 	Completed, DueOn, CountyName string
+	Key                          string // t<trainee> or d<diploma>: the form's element ids
+	Action                       string // followUpPath
+}
+
+// followUpPath is where a follow-up's outcome is recorded: a trainee's, or a graduate's by diploma.
+func followUpPath(f store.FollowUpTask) string {
+	if f.DiplomaID != 0 {
+		return "/employment/follow-ups/graduates/" + strconv.FormatInt(f.DiplomaID, 10)
+	}
+	return "/employment/follow-ups/" + strconv.FormatInt(f.TraineeID, 10)
 }
 
 func (s *Server) followUpViews(r *http.Request, list []store.FollowUpTask) []followUpView {
 	pl := s.places(r)
 	out := make([]followUpView, 0, len(list))
 	for _, f := range list {
+		key := "t" + strconv.FormatInt(f.TraineeID, 10)
+		if f.DiplomaID != 0 {
+			key = "d" + strconv.FormatInt(f.DiplomaID, 10)
+		}
 		out = append(out, followUpView{FollowUpTask: f, Completed: xiangpei.ChinaDate(f.CompletedOn), DueOn: xiangpei.ChinaDate(f.Due),
-			CountyName: pl.name(f.County)})
+			CountyName: pl.name(f.County), Key: key, Action: followUpPath(f)})
 	}
 	return out
 }
 
 func (s *Server) followUpJSON(r *http.Request) func(store.FollowUpTask) map[string]any {
 	return func(f store.FollowUpTask) map[string]any {
-		return map[string]any{"trainee_id": f.TraineeID, "person_id": f.PersonID, "person_name": f.PersonName, "id_number": f.MaskedID,
+		return map[string]any{"trainee_id": f.TraineeID, "diploma_id": f.DiplomaID, "person_id": f.PersonID, "person_name": f.PersonName, "id_number": f.MaskedID,
 			"class_id": f.ClassID, "class_name": f.ClassName, "county": f.County, "completed_on": xiangpei.ChinaDate(f.CompletedOn),
 			"month": f.Month, "due_on": xiangpei.ChinaDate(f.Due), "overdue": f.Overdue, "employment_known": f.Employed,
-			"known_employer": f.KnownEmployer, "record": "/api/v1/employment/follow-ups/" + strconv.FormatInt(f.TraineeID, 10)}
+			"known_employer": f.KnownEmployer, "record": "/api/v1" + followUpPath(f)}
 	}
 }
 
@@ -289,11 +305,15 @@ func (s *Server) followUpsXLSX(w http.ResponseWriter, r *http.Request, title str
 		if v.Overdue {
 			state = T("followup.overdue")
 		}
-		rows = append(rows, []any{v.PersonName, v.MaskedID, v.ClassName, v.CountyName, v.Completed, v.Month, v.DueOn, state,
+		kind := T("followup.kind_training")
+		if v.DiplomaID != 0 {
+			kind = T("followup.kind_graduate")
+		}
+		rows = append(rows, []any{v.PersonName, v.MaskedID, kind, v.ClassName, v.CountyName, v.Completed, v.Month, v.DueOn, state,
 			yesNo(T, v.Employed), v.KnownEmployer})
 	}
 	s.download(w, r, "follow-ups.xlsx", title+".xlsx", title, []string{T("followup.col_person"), T("followup.col_id_number"),
-		T("followup.col_class"), T("followup.col_county"), T("followup.col_completed"), T("followup.col_month"), T("followup.col_due"),
+		T("followup.col_kind"), T("followup.col_class"), T("followup.col_county"), T("followup.col_completed"), T("followup.col_month"), T("followup.col_due"),
 		T("followup.col_state"), T("followup.col_known"), T("followup.col_employer")}, rows, sheet.Options{})
 }
 
@@ -333,7 +353,19 @@ func (s *Server) followUpQueue(w http.ResponseWriter, r *http.Request) {
 
 // followUpRecord records the outcome of one follow-up of the completion {trainee}.
 func (s *Server) followUpRecord(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "trainee")
+	s.recordFollowUp(w, r, "trainee", (*store.Tx).RecordFollowUp)
+}
+
+// graduateFollowUpRecord records the outcome of one follow-up of the graduate of {diploma}.
+func (s *Server) graduateFollowUpRecord(w http.ResponseWriter, r *http.Request) {
+	s.recordFollowUp(w, r, "diploma", (*store.Tx).RecordGraduateFollowUp)
+}
+
+// recordFollowUp binds a follow-up's outcome and records it for the completion named by the
+// path parameter param with record.
+func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request, param string,
+	record func(*store.Tx, xiangpei.Scope, int64, store.FollowUpInput) (int64, error)) {
+	id, err := pathID(r, param)
 	var f struct {
 		Month        int    `json:"month"`
 		Outcome      string `json:"outcome"`
@@ -354,13 +386,13 @@ func (s *Server) followUpRecord(w http.ResponseWriter, r *http.Request) {
 		in := store.FollowUpInput{Month: f.Month, Outcome: store.FollowUpOutcome(f.Outcome), Note: f.Note,
 			Job: store.EmploymentEntry{EmployerName: f.EmployerName, CreditCode: f.CreditCode, Occupation: f.Occupation, County: f.County,
 				StartsOn: f.StartsOn, EndsOn: f.EndsOn, FullTime: f.FullTime}}
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (int64, error) { return tx.RecordFollowUp(a.Scope(), id, in) })
+		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (int64, error) { return record(tx, a.Scope(), id, in) })
 	}
 	if err != nil {
 		s.formError(w, r, err, s.followUpPage(r))
 		return
 	}
-	answer(w, r, http.StatusCreated, map[string]any{"id": out, "trainee_id": id, "month": f.Month, "outcome": f.Outcome},
+	answer(w, r, http.StatusCreated, map[string]any{"id": out, param + "_id": id, "month": f.Month, "outcome": f.Outcome},
 		"/employment/follow-ups", "follow_up_recorded")
 }
 
