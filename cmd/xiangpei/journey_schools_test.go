@@ -28,7 +28,8 @@ import (
 //  5. In July 2030 the school graduates the 2027 cohort of 0801; the officer approves; the
 //     student has a diploma.
 //  6. The graduate saves her job-seeker profile and sees the diploma as verified education;
-//     her lifelong record shows the school history. The city's officer reads the overview.
+//     her lifelong record shows the school history. The city's officer reads the overview, and
+//     in October records her 3-month follow-up from the call queue: employed.
 //  7. The school imports a registry roster: a wrong major refused by line, the corrected file
 //     enrolled, the same file refused again.
 func TestBrowserSchoolJourney(t *testing.T) {
@@ -206,6 +207,28 @@ func TestBrowserSchoolJourney(t *testing.T) {
 	j.open("/me")
 	j.wantText("main", seed.DemoSchool2, "中式烹调")
 	j.shot("lifelong-record")
+	j.signOut()
+
+	// 6b. Three months on, the city's officer calls her: employed at a restaurant since August.
+	clk.set(at(2030, time.October, 9))
+	dips, err := db.Diplomas(ctx, all, student.ID)
+	if err != nil || len(dips) != 1 {
+		t.Fatalf("the diploma: %v %+v", err, dips)
+	}
+	j.signInOfficer("zz_officer")
+	j.open("/employment/follow-ups")
+	card := fmt.Sprintf(`main section.card:has(form[action="/employment/follow-ups/graduates/%d"])`, dips[0].ID)
+	j.wantText(card, seed.DemoSchool2, "中式烹调")
+	j.shot("graduate-follow-up")
+	j.do("open the follow-up form", chromedp.Click(chromedp.CSS(card+" details summary")))
+	j.setValue(card+` select[name="outcome"]`, "employed", card+` select[name="county"]`, "430202", card+` input[name="starts_on"]`, "2030-08-01")
+	j.fill(card+` input[name="employer_name"]`, "株洲市荷塘区湘味轩餐饮店", card+` input[name="occupation"]`, "中式烹调师")
+	j.submit(card + ` form button`)
+	j.wantText(".notice.ok", "回访结果已记录")
+	j.shot("graduate-follow-up-recorded")
+	if strings.Contains(j.html(), fmt.Sprintf(`/employment/follow-ups/graduates/%d"`, dips[0].ID)) {
+		t.Fatal("the graduate's 3-month follow-up is still in the queue")
+	}
 	j.signOut()
 
 	// 7. The registry roster import.

@@ -16,6 +16,10 @@ import (
 // graduate also holds the 电工 (6-31-01-03) level-4 certificate: a dual certificate (双证书), and
 // a seeker with verified education. It relies on the students demoSchools enrols.
 
+// DemoGraduateCalled is the cohort's graduate (by position) whose 3-month follow-up the demo
+// records.
+const DemoGraduateCalled = 1
+
 // DemoGraduationDay is the day the demo's 2023 cohort of 0401 graduated.
 var DemoGraduationDay = time.Date(2026, time.June, 30, 0, 0, 0, 0, xiangpei.ChinaTime)
 
@@ -103,6 +107,25 @@ func demoRegistry(tx *store.Tx, orgs map[string]int64, actors map[string]xiangpe
 	tx.Actor = city
 	if _, err := tx.DecideStudentChange(cityScope, g.ID, g.Version, true, ""); err != nil {
 		return fmt.Errorf("demo graduation approved: %w", err)
+	}
+	// 教→用: the city's registry officer called the second graduate at 3 months (8 October
+	// 2026): employed since mid-July. The other graduates' calls wait in the follow-up queue.
+	if called := DemoGraduationDay.AddDate(0, 3, 8); tx.Now.After(called) {
+		tx.Actor = city
+		dips, err := tx.DiplomaOf(elec23[DemoGraduateCalled].ID)
+		if err != nil {
+			return fmt.Errorf("demo graduate's diploma: %w", err)
+		}
+		err = demoAt(tx, called, func() error {
+			_, err := tx.RecordGraduateFollowUp(cityScope, dips, store.FollowUpInput{Month: 3, Outcome: store.FollowUpEmployed,
+				Note: "电话回访：毕业后进入株洲本地电气设备企业，从事设备安装维修。",
+				Job: store.EmploymentEntry{EmployerName: "株洲市荷塘区华电电气设备安装有限公司", Occupation: "电工", County: "430202",
+					StartsOn: "2026-07-15", FullTime: true}})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("demo graduate's follow-up: %w", err)
+		}
 	}
 	// The dual-certificate graduate looks for work: a seeker with verified education.
 	tx.Actor = saved

@@ -13,7 +13,8 @@ import (
 // TestDemoRegistry: the demo's registry has an approved suspension and resumption (history of
 // one record), an approved withdrawal, a transfer waiting in the city officer's queue, and the
 // 2023 cohort of 0401 at 株洲市工业技工学校 graduated on 30 June 2026 with diplomas — one with the
-// dual certificate, whose holder is a seeker with a verified diploma.
+// dual certificate, whose holder is a seeker with a verified diploma; the graduates' 3-month
+// follow-ups wait in the city's queue but one, recorded.
 func TestDemoRegistry(t *testing.T) {
 	for _, db := range storetest.Engines(t) {
 		t.Run(string(db.Engine), func(t *testing.T) {
@@ -78,6 +79,17 @@ func TestDemoRegistry(t *testing.T) {
 			}
 			if err != nil || !kinds["diploma"] || !kinds["certificate"] {
 				t.Fatalf("the graduate's verified credentials: %+v %v", creds, err)
+			}
+			// 教→用: the graduates' 3-month calls are in the city's follow-up queue, one recorded.
+			tasks, _, err := db.FollowUps(ctx, city.Actor().Scope(), store.Page{})
+			open := 0
+			for _, f := range tasks {
+				if f.DiplomaID != 0 && f.Month == 3 {
+					open++
+				}
+			}
+			if err != nil || open != seed.DemoGraduatingCohort-1 {
+				t.Fatalf("graduates' open 3-month follow-ups: %d %v", open, err)
 			}
 		})
 	}
