@@ -386,24 +386,10 @@ func TestInsuranceImport(t *testing.T) {
 			if err1 != nil || err2 != nil {
 				t.Fatal(err1, err2)
 			}
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i, u := range []store.Upload{u1, u2} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, errs[i] = fuCommit(db, fuCounty, u, race)
-				}()
-			}
-			wg.Wait()
-			if (errs[0] == nil) == (errs[1] == nil) {
-				t.Fatalf("two commits of the same file: %v", errs)
-			}
-			for _, err := range errs {
-				if err != nil {
-					wantKind(t, "the losing commit", err, xiangpei.Conflict, "followup.import_same_file")
-				}
-			}
+			oneWins(t, "two commits of the same file", "followup.import_same_file", func(i int) error {
+				_, err := fuCommit(db, fuCounty, []store.Upload{u1, u2}[i], race)
+				return err
+			})
 			if n := fuCount(t, db, `FROM insurance_contributions WHERE person_id = $1 AND credit_code = $2`, p1.ID, fuCode(9)); n != 2 {
 				t.Fatalf("months after the race: %d", n)
 			}
@@ -481,25 +467,10 @@ func TestFollowUpsAndRates(t *testing.T) {
 			wantKind(t, "recorded twice", record(fuCounty, trainee("A", 3), store.FollowUpInput{Month: 3, Outcome: store.FollowUpNotEmployed}),
 				xiangpei.Conflict, "followup.already_recorded")
 			// two officers record p1's 6-month follow-up at once: exactly one wins, one record
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i := range errs {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					errs[i] = record(fuCounty, trainee("A", 1), store.FollowUpInput{Month: 6, Outcome: store.FollowUpEmployed,
-						Job: store.EmploymentEntry{EmployerName: "回访单位", County: "430211", StartsOn: "2026-08-01", FullTime: true}})
-				}()
-			}
-			wg.Wait()
-			if (errs[0] == nil) == (errs[1] == nil) {
-				t.Fatalf("two records at once: %v", errs)
-			}
-			for _, err := range errs {
-				if err != nil && !xiangpei.IsKind(err, xiangpei.Conflict) {
-					t.Fatalf("the loser: %v", err)
-				}
-			}
+			oneWins(t, "recording p1's 6-month follow-up", "followup.already_recorded", func(int) error {
+				return record(fuCounty, trainee("A", 1), store.FollowUpInput{Month: 6, Outcome: store.FollowUpEmployed,
+					Job: store.EmploymentEntry{EmployerName: "回访单位", County: "430211", StartsOn: "2026-08-01", FullTime: true}})
+			})
 			if n := fuCount(t, db, `FROM employment_records WHERE employer_name = '回访单位' AND verified AND source = 'officer'`); n != 1 {
 				t.Fatalf("records from the follow-up: %d", n)
 			}

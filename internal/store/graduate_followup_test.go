@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,25 +72,10 @@ func TestGraduateFollowUps(t *testing.T) {
 			}
 			wantKind(t, "recorded twice", record(fuCounty, d0, store.FollowUpInput{Month: 3, Outcome: store.FollowUpNotEmployed}),
 				xiangpei.Conflict, "followup.already_recorded")
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i := range errs {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					errs[i] = record(fuCounty, d1, store.FollowUpInput{Month: 3, Outcome: store.FollowUpEmployed,
-						Job: store.EmploymentEntry{EmployerName: "毕业回访单位", County: "430211", StartsOn: "2026-08-01", FullTime: true}})
-				}()
-			}
-			wg.Wait()
-			if (errs[0] == nil) == (errs[1] == nil) {
-				t.Fatalf("two records at once: %v", errs)
-			}
-			for _, err := range errs {
-				if err != nil && !xiangpei.IsKind(err, xiangpei.Conflict) {
-					t.Fatalf("the loser: %v", err)
-				}
-			}
+			oneWins(t, "recording d1's 3-month follow-up", "followup.already_recorded", func(int) error {
+				return record(fuCounty, d1, store.FollowUpInput{Month: 3, Outcome: store.FollowUpEmployed,
+					Job: store.EmploymentEntry{EmployerName: "毕业回访单位", County: "430211", StartsOn: "2026-08-01", FullTime: true}})
+			})
 			if n := fuCount(t, db, `FROM employment_records WHERE employer_name = '毕业回访单位' AND verified AND source = 'officer'`); n != 1 {
 				t.Fatalf("records from the follow-up: %d", n)
 			}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -221,20 +220,10 @@ func TestStudentChanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i, a := range []xiangpei.Actor{x.city, x.city2} {
-				wg.Go(func() { _, errs[i] = x.decide(t, a, wd, i == 0, "材料不全") })
-			}
-			wg.Wait()
-			if (errs[0] == nil) == (errs[1] == nil) {
-				t.Fatalf("two decisions: %v / %v", errs[0], errs[1])
-			}
-			for _, e := range errs {
-				if e != nil && !xiangpei.IsKind(e, xiangpei.Conflict) {
-					t.Fatalf("the loser: %v", e)
-				}
-			}
+			oneWins(t, "two decisions of one withdrawal", "", func(i int) error {
+				_, err := x.decide(t, []xiangpei.Actor{x.city, x.city2}[i], wd, i == 0, "材料不全")
+				return err
+			})
 			wd, _ = db.StudentChange(ctx, xiangpei.Scope{All: true}, wd.ID)
 			want := map[bool]xiangpei.StudentStatus{true: xiangpei.StudentWithdrawn, false: xiangpei.StudentEnrolled}[wd.Status == xiangpei.StudentChangeApproved]
 			if got := x.status(t, s3.ID); got != want || wd.Status == xiangpei.StudentChangePending {
