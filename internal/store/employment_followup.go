@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -415,119 +414,6 @@ const (
 
 // FollowUpOutcomes lists the outcomes.
 var FollowUpOutcomes = []FollowUpOutcome{FollowUpEmployed, FollowUpNotEmployed, FollowUpUnreachable}
-
-// FollowUpOverdueDays is how long after its due day a follow-up becomes overdue.
-const FollowUpOverdueDays = 30
-
-// FollowUpQueueMonths is how far back the queue reaches: a follow-up due more than a year ago
-// and never recorded leaves the queue (it is then too late to learn anything by a call).
-const FollowUpQueueMonths = 12
-
-// FollowUpTask is one follow-up of one completion: a trainee's (TraineeID) or a technical-school
-// graduate's (DiplomaID; ClassName is then the school and major).
-type FollowUpTask struct {
-	TraineeID     int64
-	DiplomaID     int64
-	PersonID      int64
-	PersonName    string
-	MaskedID      string
-	ClassID       int64
-	ClassName     string
-	County        string
-	CompletedOn   time.Time
-	Month         int
-	Due           time.Time
-	Overdue       bool
-	Employed      bool   // a verified record covers a day since completion
-	KnownEmployer string // the employer of that record
-	Outcome       FollowUpOutcome
-}
-
-// FollowUps lists the open follow-ups within scope that are due (due day today or earlier, at
-// most FollowUpQueueMonths back), oldest due first, with the total. They are computed from the
-// completions each time; recording an outcome closes one.
-func (db *DB) FollowUps(ctx context.Context, s xiangpei.Scope, p Page) ([]FollowUpTask, int, error) {
-	now := db.Now()
-	today := xiangpei.ChinaDate(now)
-	oldest := xiangpei.AddMonths(now, -FollowUpQueueMonths)
-	from := xiangpei.AddMonths(oldest, -6)
-	list, recs, err := completions(ctx, db.read, s, from, now.AddDate(0, 0, 1))
-	if err != nil {
-		return nil, 0, err
-	}
-	a := scopeOf(s)
-	args := []any{a.all, a.region, a.org, a.person}
-	done := map[[2]int64]bool{} // trainee → month
-	rows, err := db.read.QueryContext(ctx, `SELECT f.trainee_id, f.month FROM follow_up_outcomes f
-		JOIN trainees t ON t.id = f.trainee_id JOIN classes cl ON cl.id = t.class_id WHERE`+completionScope, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := collectPairs(rows, done); err != nil {
-		return nil, 0, err
-	}
-	graduatesDone := map[[2]int64]bool{} // diploma → month
-	rows, err = db.read.QueryContext(ctx, `SELECT f.diploma_id, f.month FROM graduate_follow_ups f
-		JOIN diplomas d ON d.id = f.diploma_id JOIN students s ON s.id = d.student_id WHERE`+graduateScope, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := collectPairs(rows, graduatesDone); err != nil {
-		return nil, 0, err
-	}
-	byPerson := map[int64][]xiangpei.EmploymentRecord{}
-	for _, r := range recs {
-		byPerson[r.PersonID] = append(byPerson[r.PersonID], r)
-	}
-	var out []FollowUpTask
-	for _, c := range list {
-		for _, f := range xiangpei.FollowUpsFor(c.CompletedOn) {
-			due := xiangpei.ChinaDate(f.Due)
-			if due > today || f.Due.Before(parseDay(xiangpei.ChinaDate(oldest))) {
-				continue
-			}
-			if done[[2]int64{c.TraineeID, int64(f.Month)}] || graduatesDone[[2]int64{c.DiplomaID, int64(f.Month)}] {
-				continue
-			}
-			t := FollowUpTask{TraineeID: c.TraineeID, DiplomaID: c.DiplomaID, PersonID: c.PersonID, PersonName: c.PersonName, MaskedID: c.MaskedID,
-				ClassID: c.ClassID, ClassName: c.ClassName, County: c.County, CompletedOn: c.CompletedOn, Month: f.Month, Due: f.Due,
-				Overdue: xiangpei.ChinaDate(f.Due.AddDate(0, 0, FollowUpOverdueDays)) < today}
-			for _, r := range byPerson[c.PersonID] {
-				if r.Verified && (r.EndsOn.IsZero() || !r.EndsOn.Before(c.CompletedOn)) && xiangpei.ChinaDate(r.StartsOn) <= today {
-					t.Employed, t.KnownEmployer = true, r.EmployerName
-				}
-			}
-			out = append(out, t)
-		}
-	}
-	slices.SortStableFunc(out, func(x, y FollowUpTask) int {
-		if c := x.Due.Compare(y.Due); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.TraineeID, y.TraineeID); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.DiplomaID, y.DiplomaID)
-	})
-	total := len(out)
-	if p == (Page{}) {
-		return out, total, nil
-	}
-	lo := min(p.offset(), total)
-	hi := min(lo+p.limit(), total)
-	return out[lo:hi], total, nil
-}
-
-// collectPairs reads rows of (id, month) into done.
-func collectPairs(rows *sql.Rows, done map[[2]int64]bool) error {
-	_, err := collect(rows, func(r scanner) (int, error) {
-		var id, m int64
-		err := r.Scan(&id, &m)
-		done[[2]int64{id, m}] = true
-		return 0, err
-	})
-	return err
-}
 
 // FollowUpInput is the outcome an officer records; Job is the employment found when employed.
 type FollowUpInput struct {
