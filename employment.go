@@ -48,7 +48,13 @@ type EmploymentRecord struct {
 	EndsOn        time.Time // last day, zero while it lasts
 	FullTime      bool
 	Verified      bool
+	// RejectedReason is why an officer found a self-report untrue; a rejected report stays
+	// unverified for good (the person may report again).
+	RejectedReason string
 }
+
+// Rejected reports whether an officer rejected the record (a self-report found untrue).
+func (r EmploymentRecord) Rejected() bool { return r.RejectedReason != "" }
 
 // Validate checks a record before it is stored.
 func (r EmploymentRecord) Validate() error {

@@ -141,6 +141,17 @@ func demoFollowUp(tx *store.Tx, cal xiangpei.Calendar, inst int64, venue xiangpe
 		County: "430203", StartsOn: day(month(done, 2)), FullTime: false}); err != nil {
 		return fmt.Errorf("demo self-report: %w", err)
 	}
+	// persons[4] reported a job ty_officer could not confirm: rejected, with the reason she sees
+	tx.Actor = xiangpei.Actor{Name: persons[4].Name, Role: xiangpei.RolePerson, PersonID: persons[4].ID}
+	r, err := tx.ReportEmployment(tx.Actor.Scope(), store.EmploymentEntry{EmployerName: "株洲市天元区幸福里养老服务中心", Occupation: "养老护理员",
+		County: "430211", StartsOn: day(month(done, 1)), FullTime: true})
+	if err != nil {
+		return fmt.Errorf("demo self-report to reject: %w", err)
+	}
+	tx.Actor = officer
+	if _, err := tx.RejectSelfReport(officer.Scope(), r.ID, "经电话向该单位核实，单位表示未招用本人；如在其他单位就业，请重新申报。"); err != nil {
+		return fmt.Errorf("demo rejection: %w", err)
+	}
 	return nil
 }
 

@@ -41,6 +41,9 @@ func TestDemoFollowUp(t *testing.T) {
 			if _, n, err := db.EmploymentRecords(ctx, ty, store.EmploymentFilter{Unverified: true}, store.Page{Limit: 10}); err != nil || n != 1 {
 				t.Fatalf("self-reports waiting: %d %v", n, err)
 			}
+			if rej, n, err := db.EmploymentRecords(ctx, ty, store.EmploymentFilter{Rejected: true}, store.Page{Limit: 10}); err != nil || n != 1 || rej[0].RejectedReason == "" {
+				t.Fatalf("rejected self-reports: %d %v", n, err)
+			}
 			ins, n, err := db.EmploymentRecords(ctx, ty, store.EmploymentFilter{Source: xiangpei.EmploymentInsurance}, store.Page{Limit: 10})
 			if err != nil || n != 2 || !ins[0].Verified {
 				t.Fatalf("insurance spells: %d %v %+v", n, err, ins)

@@ -43,7 +43,7 @@ type EmploymentRow struct {
 }
 
 const employmentRowCols = `e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code, e.occupation, e.county, e.source,
-	COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified, e.verified_at, e.created_at, p.name, p.id_number, p.county`
+	COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified, e.verified_at, e.created_at, p.name, p.id_number, p.county, e.rejected_reason`
 
 const employmentRowFrom = ` FROM employment_records e JOIN persons p ON p.id = e.person_id`
 
@@ -56,7 +56,8 @@ func scanEmploymentRow(r scanner) (EmploymentRow, error) {
 	var src, from, to, id string
 	var at sql.NullTime
 	err := r.Scan(&e.ID, &e.PersonID, &e.EmployerID, &e.EmployerName, &e.CreditCode, &e.Occupation, &e.County, &src,
-		&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified, &at, &e.CreatedAt, &e.PersonName, &id, &e.PersonCounty)
+		&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified, &at, &e.CreatedAt, &e.PersonName, &id, &e.PersonCounty,
+		&e.RejectedReason)
 	e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
 	e.MaskedID, e.CreatedAt = xiangpei.IDNumber(id).Masked(), e.CreatedAt.UTC()
 	if at.Valid {
@@ -79,7 +80,8 @@ func (db *DB) EmploymentRecord(ctx context.Context, s xiangpei.Scope, id int64) 
 
 // EmploymentFilter narrows the officers' list of records.
 type EmploymentFilter struct {
-	Unverified bool // self-reports waiting for verification only
+	Unverified bool // self-reports waiting for verification only (neither verified nor rejected)
+	Rejected   bool // rejected self-reports only
 	Source     xiangpei.EmploymentSource
 }
 
@@ -87,13 +89,14 @@ type EmploymentFilter struct {
 // the total.
 func (db *DB) EmploymentRecords(ctx context.Context, s xiangpei.Scope, f EmploymentFilter, p Page) ([]EmploymentRow, int, error) {
 	a := scopeOf(s)
-	where := employmentRowFrom + ` WHERE` + employmentRowScope + ` AND (NOT $5 OR NOT e.verified) AND ($6 = '' OR e.source = $6)`
-	args := []any{a.all, a.region, a.org, a.person, f.Unverified, string(f.Source)}
+	where := employmentRowFrom + ` WHERE` + employmentRowScope + ` AND (NOT $5 OR (NOT e.verified AND e.rejected_reason = ''))
+		AND ($6 = '' OR e.source = $6) AND (NOT $7 OR e.rejected_reason <> '')`
+	args := []any{a.all, a.region, a.org, a.person, f.Unverified, string(f.Source), f.Rejected}
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&n); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+employmentRowCols+where+` ORDER BY e.created_at DESC, e.id DESC LIMIT $7 OFFSET $8`,
+	rows, err := db.read.QueryContext(ctx, `SELECT `+employmentRowCols+where+` ORDER BY e.created_at DESC, e.id DESC LIMIT $8 OFFSET $9`,
 		append(args, p.limit(), p.offset())...)
 	if err != nil {
 		return nil, 0, err
@@ -267,19 +270,13 @@ func (tx *Tx) EnterEmployment(s xiangpei.Scope, in EmploymentEntry) (EmploymentR
 // VerifySelfReport verifies a person's self-report within the officer's region. Of two
 // verifications at once one wins; the other finds it already verified (Conflict).
 func (tx *Tx) VerifySelfReport(s xiangpei.Scope, id int64) (EmploymentRow, error) {
-	if err := tx.followUpOfficer(s); err != nil {
-		return EmploymentRow{}, err
-	}
-	e, err := employmentRowByID(tx.ctx, tx.tx, s, id)
+	e, err := tx.waitingSelfReport(s, id)
 	if err != nil {
 		return e, err
 	}
-	if e.Source != xiangpei.EmploymentSelf {
-		return e, xiangpei.Errorf(xiangpei.Conflict, "followup.not_self_report", "Only a person's own report waits for verification.")
-	}
 	now := tx.Now.Truncate(time.Microsecond)
-	res, err := tx.exec(`UPDATE employment_records SET verified = TRUE, verified_by = $2, verified_at = $3 WHERE id = $1 AND NOT verified`,
-		id, tx.Actor.AccountID, now)
+	res, err := tx.exec(`UPDATE employment_records SET verified = TRUE, verified_by = $2, verified_at = $3 WHERE id = $1 AND NOT verified
+		AND rejected_reason = ''`, id, tx.Actor.AccountID, now)
 	if err != nil {
 		return e, err
 	}
@@ -291,6 +288,61 @@ func (tx *Tx) VerifySelfReport(s xiangpei.Scope, id int64) (EmploymentRow, error
 		return e, err
 	}
 	if _, err := tx.NotifyPerson(e.PersonID, "您报告的就业信息（"+e.EmployerName+"，"+xiangpei.ChinaDate(e.StartsOn)+" 起）已核验。"); err != nil {
+		return e, err
+	}
+	return employmentRowByID(tx.ctx, tx.tx, s, id)
+}
+
+// waitingSelfReport reads, for an officer who may verify, a record within scope that must be a
+// self-report still waiting for an officer: neither verified nor rejected.
+func (tx *Tx) waitingSelfReport(s xiangpei.Scope, id int64) (EmploymentRow, error) {
+	if err := tx.followUpOfficer(s); err != nil {
+		return EmploymentRow{}, err
+	}
+	e, err := employmentRowByID(tx.ctx, tx.tx, s, id)
+	switch {
+	case err != nil:
+		return e, err
+	case e.Source != xiangpei.EmploymentSelf:
+		return e, xiangpei.Errorf(xiangpei.Conflict, "followup.not_self_report", "Only a person's own report waits for verification.")
+	case e.Rejected():
+		return e, xiangpei.Errorf(xiangpei.Conflict, "followup.already_rejected", "This report was rejected; the person may report again.")
+	case e.Verified:
+		return e, xiangpei.Errorf(xiangpei.Conflict, "followup.already_verified", "This record is already verified.")
+	}
+	return e, nil
+}
+
+// RejectSelfReport rejects a person's self-report within the officer's region that the officer
+// found untrue, with the reason the person is told. The record stays unverified for good and
+// leaves the waiting list; the person may report again. Of a verification and a rejection at
+// once, one wins; the other is a Conflict.
+func (tx *Tx) RejectSelfReport(s xiangpei.Scope, id int64, reason string) (EmploymentRow, error) {
+	e, err := tx.waitingSelfReport(s, id)
+	if err != nil {
+		return e, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return e, xiangpei.Errorf(xiangpei.Invalid, "followup.reject_reason", "Give the reason for rejecting the report: the person is told.")
+	case n > 200:
+		return e, xiangpei.Errorf(xiangpei.Invalid, "followup.reject_reason_long", "The reason is longer than 200 characters.")
+	}
+	res, err := tx.exec(`UPDATE employment_records SET rejected_reason = $2, rejected_by = $3, rejected_at = $4 WHERE id = $1 AND NOT verified
+		AND rejected_reason = ''`, id, reason, tx.Actor.AccountID, tx.Now.Truncate(time.Microsecond))
+	if err != nil {
+		return e, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return e, xiangpei.Errorf(xiangpei.Conflict, "followup.already_decided", "This report has just been verified or rejected by someone else.")
+	}
+	if err := tx.Audit("employment.reject", "employment_record", id, e.PersonCounty, map[string]any{"person": e.PersonID,
+		"employer": e.EmployerName, "reason": reason}); err != nil {
+		return e, err
+	}
+	if _, err := tx.NotifyPerson(e.PersonID, "您报告的就业信息（"+e.EmployerName+"，"+xiangpei.ChinaDate(e.StartsOn)+" 起）未通过核验："+reason+
+		"。如信息无误，可重新申报并注明可核实的单位信息。"); err != nil {
 		return e, err
 	}
 	return employmentRowByID(tx.ctx, tx.tx, s, id)

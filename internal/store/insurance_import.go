@@ -414,7 +414,7 @@ func (tx *Tx) rebuildSpells(k spellKey, employer string) (spells, verified int, 
 			spells++
 		}
 		res, err := tx.exec(`UPDATE employment_records SET verified = TRUE, verified_by = 0, verified_at = $1 WHERE person_id = $2
-			AND source = 'self_report' AND NOT verified AND credit_code = $3 AND starts_on <= $4 AND (ends_on = '' OR ends_on >= $5)`,
+			AND source = 'self_report' AND NOT verified AND rejected_reason = '' AND credit_code = $3 AND starts_on <= $4 AND (ends_on = '' OR ends_on >= $5)`,
 			now, k.person, k.code, ends, starts)
 		if err != nil {
 			return 0, 0, err

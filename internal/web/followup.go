@@ -29,6 +29,7 @@ func (s *Server) registerFollowUpRoutes() {
 	s.handleBoth("GET /employment/records", "/api/v1/employment/records", officer, s.employmentRecords)
 	s.handleBoth("POST /employment/records", "/api/v1/employment/records", officer, s.employmentEnter)
 	s.handleBoth("POST /employment/records/{record}/verify", "/api/v1/employment/records/{record}/verify", officer, s.employmentVerify)
+	s.handleBoth("POST /employment/records/{record}/reject", "/api/v1/employment/records/{record}/reject", officer, s.employmentReject)
 	s.handleBoth("GET /employment/follow-ups", "/api/v1/employment/follow-ups", officer, s.followUpQueue)
 	s.handleBoth("POST /employment/follow-ups/{trainee}", "/api/v1/employment/follow-ups/{trainee}", officer, s.followUpRecord)
 	s.handleBoth("POST /employment/follow-ups/graduates/{diploma}", "/api/v1/employment/follow-ups/graduates/{diploma}", officer,
@@ -87,7 +88,7 @@ func (s *Server) employmentRowJSON(r *http.Request) func(store.EmploymentRow) ma
 		m := map[string]any{"id": e.ID, "person_id": e.PersonID, "person_name": e.PersonName, "id_number": e.MaskedID,
 			"employer_id": e.EmployerID, "employer_name": e.EmployerName, "credit_code": e.CreditCode, "occupation": e.Occupation,
 			"county": e.County, "source": e.Source, "starts_on": v.Starts, "ends_on": v.Ends, "full_time": e.FullTime,
-			"verified": e.Verified, "created_at": e.CreatedAt}
+			"verified": e.Verified, "rejected": e.Rejected(), "rejected_reason": e.RejectedReason, "created_at": e.CreatedAt}
 		if e.Verified && !e.VerifiedAt.IsZero() {
 			m["verified_at"] = e.VerifiedAt
 		}
@@ -149,12 +150,14 @@ type employmentRecordsData struct {
 	Pager      *pager
 	Export     string
 	Unverified bool
+	Rejected   bool
 	Form       employmentForm
 	Counties   []store.Region
 }
 
 func (s *Server) employmentFilter(r *http.Request) store.EmploymentFilter {
-	return store.EmploymentFilter{Unverified: r.URL.Query().Get("status") == "unverified",
+	status := r.URL.Query().Get("status")
+	return store.EmploymentFilter{Unverified: status == "unverified", Rejected: status == "rejected",
 		Source: xiangpei.EmploymentSource(r.URL.Query().Get("source"))}
 }
 
@@ -169,7 +172,7 @@ func (s *Server) employmentRecordsXLSX(w http.ResponseWriter, r *http.Request, t
 	rows := make([][]any, 0, len(all))
 	for _, v := range s.employmentRowViews(r, all) {
 		rows = append(rows, []any{strconv.FormatInt(v.ID, 10), v.PersonName, v.MaskedID, v.PersonCountyName, v.EmployerName, v.CreditCode,
-			v.Occupation, v.CountyName, v.Starts, v.Ends, yesNo(T, v.FullTime), v.SourceName, verifiedText(T, v.Verified), v.Entered})
+			v.Occupation, v.CountyName, v.Starts, v.Ends, yesNo(T, v.FullTime), v.SourceName, verifiedText(T, v.EmploymentRecord), v.Entered})
 	}
 	s.download(w, r, "employment-records.xlsx", title+".xlsx", title, []string{T("followup.col_id"), T("followup.col_person"),
 		T("followup.col_id_number"), T("followup.col_person_county"), T("followup.col_employer"), T("followup.col_credit_code"),
@@ -184,9 +187,14 @@ func yesNo(T func(string) string, b bool) string {
 	return T("job.no")
 }
 
-func verifiedText(T func(string) string, b bool) string {
-	if b {
+// verifiedText is a record's verification state in words: verified, not verified (rejected,
+// with the reason) or waiting.
+func verifiedText(T func(string) string, e xiangpei.EmploymentRecord) string {
+	switch {
+	case e.Verified:
 		return T("followup.verified")
+	case e.Rejected():
+		return T("followup.rejected") + "：" + e.RejectedReason
 	}
 	return T("followup.unverified")
 }
@@ -203,7 +211,7 @@ func (s *Server) employmentRecordsPage(r *http.Request, f employmentForm) *formP
 			f.FullTime = true
 		}
 		d := employmentRecordsData{Items: s.employmentRowViews(r, list), Pager: pagerOf(r, n, total, employmentPerPage), Export: exportLink(r),
-			Unverified: filter.Unverified, Form: f, Counties: s.places(r).Counties}
+			Unverified: filter.Unverified, Rejected: filter.Rejected, Form: f, Counties: s.places(r).Counties}
 		return s.page(r, s.msg.T(stateOf(r).lang, "followup.records_title"), d), nil
 	}}
 }
@@ -249,6 +257,28 @@ func (s *Server) employmentVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer(w, r, http.StatusOK, s.employmentRowJSON(r)(e), "/employment/records?status=unverified", "self_report_verified")
+}
+
+// employmentReject rejects a self-report {record} found untrue, with the reason the person is told.
+func (s *Server) employmentReject(w http.ResponseWriter, r *http.Request) {
+	_, id, err := pathObject(r, "record", actorOf(r).Scope(), s.db.EmploymentRecord)
+	var f struct {
+		Reason string `json:"reason"`
+	}
+	if err == nil {
+		err = bind(r, &f)
+	}
+	var e store.EmploymentRow
+	if err == nil {
+		e, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.EmploymentRow, error) {
+			return tx.RejectSelfReport(a.Scope(), id, f.Reason)
+		})
+	}
+	if err != nil {
+		s.formError(w, r, err, s.employmentRecordsPage(r, employmentForm{}))
+		return
+	}
+	answer(w, r, http.StatusOK, s.employmentRowJSON(r)(e), "/employment/records?status=unverified", "self_report_rejected")
 }
 
 // ---- follow-ups ----

@@ -32,5 +32,5 @@ func (s *Server) employmentViews(r *http.Request, personID int64) ([]employmentV
 func employmentJSON(v employmentView) map[string]any {
 	return map[string]any{"id": v.ID, "employer_id": v.EmployerID, "employer_name": v.EmployerName, "credit_code": v.CreditCode,
 		"occupation": v.Occupation, "county": v.County, "source": v.Source, "application_id": v.ApplicationID, "starts_on": v.Starts,
-		"ends_on": v.Ends, "full_time": v.FullTime, "verified": v.Verified}
+		"ends_on": v.Ends, "full_time": v.FullTime, "verified": v.Verified, "rejected_reason": v.RejectedReason}
 }
