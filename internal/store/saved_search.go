@@ -194,12 +194,20 @@ type SMSAlert struct {
 	Text      string
 }
 
-// PendingSMSAlerts lists up to limit alerts whose text message has not gone out, oldest first.
+// SMSAttempts is how many times an alert's text message is tried before it is failed for good;
+// SMSRetryAfter is the wait after the n-th refusal (n from 1): 5 minutes, then 20.
+const SMSAttempts = 3
+
+func SMSRetryAfter(n int) time.Duration { return 5 * time.Minute << (2 * (n - 1)) }
+
+// PendingSMSAlerts lists up to limit alerts whose text message has not gone out and may be
+// tried now (a refused one once its wait is over), oldest first.
 func (db *DB) PendingSMSAlerts(ctx context.Context, limit int) ([]SMSAlert, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.person_id, p.phone, a.posting_id, j.title, o.name
 		FROM search_alerts a JOIN persons p ON p.id = a.person_id JOIN job_postings j ON j.id = a.posting_id
 		JOIN organisations o ON o.id = j.employer_id
-		WHERE a.sms_status = 'pending' ORDER BY a.created_at, a.id LIMIT $1`, limit)
+		WHERE a.sms_status = 'pending' AND (a.sms_retry_at IS NULL OR a.sms_retry_at <= $2) ORDER BY a.created_at, a.id LIMIT $1`,
+		limit, db.Now().UTC())
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +223,9 @@ func (db *DB) PendingSMSAlerts(ctx context.Context, limit int) ([]SMSAlert, erro
 // ClaimSMSAlert takes a pending alert for sending: it becomes sent, and only one sender can
 // claim it, so that no text message goes out twice.
 func (db *DB) ClaimSMSAlert(ctx context.Context, id int64) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `UPDATE search_alerts SET sms_status = 'sent', sent_at = $1 WHERE id = $2 AND sms_status = 'pending'`,
-		db.Now(), id)
+	now := db.Now().UTC()
+	res, err := db.write.ExecContext(ctx, `UPDATE search_alerts SET sms_status = 'sent', sent_at = $1, sms_attempts = sms_attempts + 1
+		WHERE id = $2 AND sms_status = 'pending' AND (sms_retry_at IS NULL OR sms_retry_at <= $1)`, now, id)
 	if err != nil {
 		return false, err
 	}
@@ -224,10 +233,21 @@ func (db *DB) ClaimSMSAlert(ctx context.Context, id int64) (bool, error) {
 	return n == 1, nil
 }
 
-// FailSMSAlert records that the sender refused a claimed alert's text message.
-func (db *DB) FailSMSAlert(ctx context.Context, id int64) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE search_alerts SET sms_status = 'failed' WHERE id = $1`, id)
-	return err
+// FailSMSAlert records that the sender refused a claimed alert's text message: it waits
+// SMSRetryAfter and is tried again, or, after SMSAttempts attempts, is failed for good. It
+// reports whether the alert will be tried again.
+func (db *DB) FailSMSAlert(ctx context.Context, id int64) (bool, error) {
+	var attempts int
+	if err := db.write.QueryRowContext(ctx, `SELECT sms_attempts FROM search_alerts WHERE id = $1 AND sms_status = 'sent'`, id).Scan(&attempts); err != nil {
+		return false, mapError(err, "Alert")
+	}
+	if attempts >= SMSAttempts {
+		_, err := db.write.ExecContext(ctx, `UPDATE search_alerts SET sms_status = 'failed', sent_at = NULL WHERE id = $1 AND sms_status = 'sent'`, id)
+		return false, err
+	}
+	_, err := db.write.ExecContext(ctx, `UPDATE search_alerts SET sms_status = 'pending', sent_at = NULL, sms_retry_at = $2
+		WHERE id = $1 AND sms_status = 'sent'`, id, db.Now().UTC().Add(SMSRetryAfter(attempts)))
+	return err == nil, err
 }
 
 // SearchAlert is an alert as the person sees it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"xiangpei"
 	"xiangpei/internal/store"
@@ -111,6 +112,36 @@ func TestSavedSearches(t *testing.T) {
 			}
 			if p, _ := db.PendingSMSAlerts(ctx, 10); len(p) != 0 {
 				t.Fatalf("still pending: %+v", p)
+			}
+			// The sender refuses it: tried again after 5 minutes, then 20, then failed for good.
+			for attempt := 1; attempt <= store.SMSAttempts; attempt++ {
+				again, err := db.FailSMSAlert(ctx, pending[0].ID)
+				if err != nil || again != (attempt < store.SMSAttempts) {
+					t.Fatalf("refusal %d: again %v %v", attempt, again, err)
+				}
+				if p, _ := db.PendingSMSAlerts(ctx, 10); len(p) != 0 {
+					t.Fatalf("refusal %d: pending at once: %+v", attempt, p)
+				}
+				if !again {
+					break
+				}
+				if ok, _ := db.ClaimSMSAlert(ctx, pending[0].ID); ok {
+					t.Fatalf("refusal %d: claimed before its wait", attempt)
+				}
+				x.w.Clock.Add(store.SMSRetryAfter(attempt))
+				if p, _ := db.PendingSMSAlerts(ctx, 10); len(p) != 1 || p[0].ID != pending[0].ID {
+					t.Fatalf("refusal %d: not pending after the wait: %+v", attempt, p)
+				}
+				if ok, err := db.ClaimSMSAlert(ctx, pending[0].ID); !ok || err != nil {
+					t.Fatalf("refusal %d: claim again: %v %v", attempt, ok, err)
+				}
+			}
+			x.w.Clock.Add(24 * time.Hour)
+			if p, _ := db.PendingSMSAlerts(ctx, 10); len(p) != 0 {
+				t.Fatalf("failed for good but pending: %+v", p)
+			}
+			if l, _, _ := db.SearchAlerts(ctx, x.personA.Scope(), store.Page{}); len(l) != 1 || l[0].SMSStatus != "failed" {
+				t.Fatalf("the person's alert after three refusals: %+v", l)
 			}
 
 			// Deleting keeps the alerts; another person cannot delete.

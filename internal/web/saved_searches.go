@@ -193,7 +193,8 @@ func (s *Server) alertsXLSX(w http.ResponseWriter, r *http.Request, title string
 }
 
 // SendSMSAlerts sends the text messages of alerts waiting for one, up to limit, through the
-// configured sender; each is kept in the message log and marked sent or failed. Publishing
+// configured sender; each is kept in the message log and marked sent, or refused (tried again
+// after a wait, failed after store.SMSAttempts attempts). Publishing
 // handlers call it after their commit; the server's housekeeping calls it too, so that an
 // alert left pending (the sender down, the process stopped) goes out later.
 func (s *Server) SendSMSAlerts(ctx context.Context, limit int) (sent, failed int, err error) {
@@ -210,8 +211,8 @@ func (s *Server) SendSMSAlerts(ctx context.Context, limit int) (sent, failed int
 			continue // another sender got there first
 		}
 		if s.cfg.SMS.Send(ctx, a.Phone, a.Text) != nil {
-			failed++
-			if err := s.db.FailSMSAlert(ctx, a.ID); err != nil {
+			failed++ // tried again later unless this was the last attempt (store.SMSAttempts)
+			if _, err := s.db.FailSMSAlert(ctx, a.ID); err != nil {
 				return sent, failed, err
 			}
 			continue
