@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"xiangpei/internal/store"
@@ -76,6 +78,68 @@ func TestSavedSearchesFlow(t *testing.T) {
 			}
 			if st, _, _ := je.request(je.personTok, http.MethodPost, "/api/v1/me/searches/"+id+"/delete", map[string]any{}); st != http.StatusNotFound {
 				t.Fatalf("delete twice: %d", st)
+			}
+		})
+	}
+}
+
+// refusingSender refuses the first n text messages, then delivers like the log sender.
+type refusingSender struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *refusingSender) Send(ctx context.Context, phone, text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n > 0 {
+		s.n--
+		return errors.New("SMS gateway unavailable")
+	}
+	return nil
+}
+
+// TestTextAlertRetried: the SMS gateway refuses the alert's text message when the posting is
+// published: the in-app message has gone, the text waits (待发送) and is not in the message log;
+// housekeeping before the wait sends nothing; 5 minutes later it goes out once and is kept.
+func TestTextAlertRetried(t *testing.T) {
+	for _, db := range storetest.Engines(t) {
+		t.Run(string(db.Engine), func(t *testing.T) {
+			je := newJobsEnv(t, db)
+			ctx := context.Background()
+			pb := je.browser()
+			pb.signIn(je.personAcct, testPassword)
+			pb.get("/me/searches")
+			if st, _, _ := pb.post("/me/searches", url.Values{"q": {"焊工"}, "county": {"430211"}, "sms": {"on"}}); st != http.StatusSeeOther {
+				t.Fatalf("save: %d", st)
+			}
+			je.srv.cfg.SMS = &refusingSender{n: 1}
+			je.createAndSubmit(t, je.empTok, je.postingBody("氩弧焊工", "4000", "钢结构焊接"))
+			status := func() string {
+				_, b, _ := je.request(je.personTok, http.MethodGet, "/api/v1/me/alerts", nil)
+				return fmt.Sprint(decode(t, string(b))["alerts"].([]any)[0].(map[string]any)["sms_status"])
+			}
+			if s := status(); s != "pending" {
+				t.Fatalf("after the refusal: %s", s)
+			}
+			if sms, err := db.LastSMS(ctx, je.person.Phone); err == nil && strings.Contains(sms.Body, "氩弧焊工") {
+				t.Fatalf("a refused text is in the log: %q", sms.Body)
+			}
+			if sent, _, err := je.srv.SendSMSAlerts(ctx, 10); err != nil || sent != 0 {
+				t.Fatalf("housekeeping before the wait: %d %v", sent, err)
+			}
+			je.clock.add(store.SMSRetryAfter(1))
+			if sent, failed, err := je.srv.SendSMSAlerts(ctx, 10); err != nil || sent != 1 || failed != 0 {
+				t.Fatalf("housekeeping after the wait: %d sent, %d failed, %v", sent, failed, err)
+			}
+			if sms, err := db.LastSMS(ctx, je.person.Phone); err != nil || !strings.Contains(sms.Body, "氩弧焊工") {
+				t.Fatalf("the text after the retry: %v %q", err, sms.Body)
+			}
+			if s := status(); s != "sent" {
+				t.Fatalf("after the retry: %s", s)
+			}
+			if sent, _, _ := je.srv.SendSMSAlerts(ctx, 10); sent != 0 {
+				t.Fatalf("sent twice: %d", sent)
 			}
 		})
 	}
