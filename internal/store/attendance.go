@@ -401,6 +401,27 @@ func (tx *Tx) lockSessions(ids []int64) error {
 		})
 }
 
+// lockTrainees makes the transaction the only one summing the attended minutes of the
+// classes' trainees until it ends. A trainee's minutes are the sum of their hours at every
+// session of the class, and lockSessions serialises only transactions at the same session: two
+// at two sessions of one class (an import of yesterday's file while today's check-ins arrive)
+// would each sum the hours it sees — its own new ones and the other's old ones — and the later
+// UPDATE, which waits for the earlier one's row lock but keeps the sum of its own snapshot,
+// would undo the other's minutes. With the rows locked first (in class and id order, so two
+// transactions never wait for each other in a circle), the UPDATE's snapshot is taken after the
+// other transaction has committed, and its sum includes the other's hours. SQLite has one
+// writer, so there is nothing to do. TestIngestConcurrently shows it.
+func (tx *Tx) lockTrainees(classes []int64) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	return tx.eachIn(`SELECT t.id FROM trainees t WHERE t.class_id IN (`+inList1+`) ORDER BY t.class_id, t.id FOR NO KEY UPDATE`,
+		distinct(classes), nil, func(r scanner) error {
+			var id int64
+			return r.Scan(&id)
+		})
+}
+
 // priorEvents reads the events already recorded at the sessions, by (session, person), and
 // their keys.
 func (tx *Tx) priorEvents(sessionIDs []int64, keys int) (map[[2]int64][]xiangpei.Event, map[string]bool, error) {
@@ -729,6 +750,9 @@ func (tx *Tx) writeHours(groups []pairEvents, session func(int64) (xiangpei.Sess
 	}
 	// Each trainee's minutes are the sum of their hours rows: one aggregate and one UPDATE per
 	// chunk of classes, writing only the rows whose sum changed.
+	if err := tx.lockTrainees(classes); err != nil {
+		return err
+	}
 	return tx.eachInExec(`UPDATE trainees SET attended_minutes = s.m
 		FROM (SELECT class_id, person_id, SUM(minutes) AS m FROM attendance_hours WHERE class_id IN (`+inList1+`)
 			GROUP BY class_id, person_id) AS s
@@ -824,6 +848,13 @@ func (tx *Tx) recomputeHoursPlain(pairs map[[2]int64]int64) error {
 			return err
 		}
 		trainees[[2]int64{classID, person}] = true
+	}
+	classes := make([]int64, 0, len(trainees))
+	for k := range trainees {
+		classes = append(classes, k[0])
+	}
+	if err := tx.lockTrainees(classes); err != nil {
+		return err
 	}
 	for k := range trainees {
 		if _, err := tx.exec(`UPDATE trainees SET attended_minutes = (SELECT COALESCE(SUM(h.minutes), 0)

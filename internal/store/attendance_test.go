@@ -512,3 +512,74 @@ func TestIngestConcurrently(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestTwoSessionsOfOneClassAtOnce: one transaction records the class's first session and
+// holds on before committing while a second records its second session. Each trainee's
+// attended minutes afterwards are both sessions' (240), on both engines: the second cannot sum
+// the trainee's hours before the first has committed (lockTrainees).
+func TestIngestTwoSessionsOfOneClassAtOnce(t *testing.T) {
+	ctx := context.Background()
+	world := gen.New(12, gen.Scale{Classes: 1, Trainees: 3, Sessions: 2}, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+	actor := xiangpei.Actor{Name: "test", Role: xiangpei.RoleInstitution, OrgID: world.OrgID}
+	for _, db := range storetest.Engines(t) {
+		t.Run(string(db.Engine), func(t *testing.T) {
+			db.SetClock(func() time.Time { return world.End.Add(time.Hour) })
+			if err := store.LoadWorld(ctx, db, world); err != nil {
+				t.Fatal(err)
+			}
+			c := world.Classes[0]
+			session := func(i int) []xiangpei.Event {
+				x := c.Sessions[i]
+				var evs []xiangpei.Event
+				for _, pi := range c.Trainees {
+					evs = append(evs, xiangpei.Event{SessionID: x.ID, PersonID: world.Persons[pi].ID, Kind: xiangpei.CheckIn, At: x.Starts, Source: xiangpei.FromQR, Device: "a"},
+						xiangpei.Event{SessionID: x.ID, PersonID: world.Persons[pi].ID, Kind: xiangpei.CheckOut, At: x.Ends.Add(-time.Hour), Source: xiangpei.FromQR, Device: "b"})
+				}
+				return evs
+			}
+			recorded, commit := make(chan struct{}), make(chan struct{})
+			first := make(chan error, 1)
+			go func() {
+				_, err := store.Do(ctx, db, actor, func(tx *store.Tx) (store.IngestResult, error) {
+					res, err := tx.IngestEvents(world.OrgID, session(0))
+					close(recorded)
+					<-commit
+					return res, err
+				})
+				first <- err
+			}()
+			<-recorded
+			second := make(chan error, 1)
+			go func() {
+				_, err := store.Do(ctx, db, actor, func(tx *store.Tx) (store.IngestResult, error) {
+					return tx.IngestEvents(world.OrgID, session(1))
+				})
+				second <- err
+			}()
+			time.Sleep(300 * time.Millisecond) // the second reaches its sums while the first holds on
+			close(commit)
+			if err := <-first; err != nil {
+				t.Fatal(err)
+			}
+			if err := <-second; err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.HoursSnapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, line := range got {
+				if strings.HasPrefix(line, "trainee") {
+					n++
+					if !strings.HasSuffix(line, " 240") {
+						t.Errorf("a trainee's minutes after two sessions recorded at once: %s", line)
+					}
+				}
+			}
+			if n != len(c.Trainees) {
+				t.Fatalf("%d trainees in the snapshot", n)
+			}
+		})
+	}
+}
