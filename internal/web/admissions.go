@@ -790,34 +790,19 @@ func (s *Server) admImportCheck(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data, name, err := uploadedFile(r, "file", admAdmissionLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "enrolimport.no_file", "Choose the admission list (.xlsx or .csv) to upload."))
-	var lines []store.AdmissionLine
-	if err == nil {
-		lines, err = admAdmissionLines(data, name)
-	}
-	type checked struct {
-		ac store.AdmissionCheck
-		u  store.Upload
-	}
-	var out checked
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
-			ac, err := tx.CheckAdmissions(a.Scope(), p.ID, lines)
-			if err != nil {
-				return checked{}, err
-			}
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadAdmissions, ClassID: p.ID, OrgID: p.SchoolID, Name: name, Data: data})
-			return checked{ac, u}, err
+	ac, u, err := dryRun(s, r, admAdmissionLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "enrolimport.no_file", "Choose the admission list (.xlsx or .csv) to upload."), admAdmissionLines,
+		store.Upload{Purpose: store.UploadAdmissions, ClassID: p.ID, OrgID: p.SchoolID},
+		func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []store.AdmissionLine) (store.AdmissionCheck, error) {
+			return tx.CheckAdmissions(a.Scope(), p.ID, lines)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, s.admPlanPage(r, nil))
 		return
 	}
 	lang := stateOf(r).lang
-	d := admImportData{Name: name, Upload: out.u.ID, Good: out.ac.Good}
-	for _, l := range out.ac.Lines {
+	d := admImportData{Name: u.Name, Upload: u.ID, Good: ac.Good}
+	for _, l := range ac.Lines {
 		if len(l.Reasons) > 0 {
 			v := admImportLine{Line: l.Line, Name: l.Name, MaskedID: xiangpei.IDNumber(strings.TrimSpace(l.IDNumber)).Masked(), Major: l.MajorCode}
 			for _, e := range l.Reasons {
@@ -827,11 +812,11 @@ func (s *Server) admImportCheck(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, map[string]any{"plan_id": p.ID, "upload_id": out.u.ID, "good": out.ac.Good, "refused": out.ac.Refused,
+		writeJSON(w, http.StatusOK, map[string]any{"plan_id": p.ID, "upload_id": u.ID, "good": ac.Good, "refused": ac.Refused,
 			"rows": jsonList(d.Refused, func(l admImportLine) map[string]any {
 				return map[string]any{"line": l.Line, "name": l.Name, "id_number": l.MaskedID, "major_code": l.Major, "reasons": l.Reasons}
 			}),
-			"commit": "/api/v1/school/plans/" + strconv.FormatInt(p.ID, 10) + "/import/" + strconv.FormatInt(out.u.ID, 10) + "/commit"})
+			"commit": "/api/v1/school/plans/" + strconv.FormatInt(p.ID, 10) + "/import/" + strconv.FormatInt(u.ID, 10) + "/commit"})
 		return
 	}
 	pg, err := s.admPlanPage(r, nil).build()

@@ -90,40 +90,26 @@ func (s *Server) resultsImportCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := &formPage{"assessment_import", func() (*Page, error) { return s.resultsImportView(r, p, resultsImportData{}), nil }}
-	data, name, err := uploadedFile(r, "file", resultFileLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "assess.import_no_file", "Choose the results file (.xlsx or .csv) to upload."))
-	var lines []store.ResultLine
-	if err == nil {
-		lines, err = resultLines(data, name)
-	}
-	type checked struct {
-		rc store.ResultCheck
-		u  store.Upload
-	}
-	var out checked
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
+	rc, u, err := dryRun(s, r, resultFileLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "assess.import_no_file", "Choose the results file (.xlsx or .csv) to upload."), resultLines,
+		store.Upload{Purpose: store.UploadResults, ClassID: p.ID, OrgID: p.OrgID},
+		func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []store.ResultLine) (store.ResultCheck, error) {
 			rc, err := tx.CheckResultsImport(a.Scope(), p.ID, lines)
 			if err != nil {
-				return checked{}, err
+				return rc, err
 			}
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadResults, ClassID: p.ID, OrgID: p.OrgID, Name: name, Data: data})
-			if err != nil {
-				return checked{}, err
-			}
-			return checked{rc, u}, tx.RecordResultsCheck(u, rc)
+			return rc, tx.RecordResultsCheck(u, rc)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, again)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, s.resultsCheckJSON(r, out.rc, out.u.ID))
+		writeJSON(w, http.StatusOK, s.resultsCheckJSON(r, rc, u.ID))
 		return
 	}
-	d := resultsImportData{Checked: true, Name: name, Upload: out.u.ID, Good: out.rc.Good}
-	for _, l := range out.rc.Lines {
+	d := resultsImportData{Checked: true, Name: u.Name, Upload: u.ID, Good: rc.Good}
+	for _, l := range rc.Lines {
 		if len(l.Reasons) > 0 {
 			d.Refused = append(d.Refused, resultCheckLine{Line: l.Line, Name: l.Name, MaskedID: maskTyped(l.IDNumber),
 				Reasons: s.rosterReasons(r, l.Reasons)})

@@ -375,36 +375,23 @@ func (s *Server) attendanceImportCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := &formPage{"attendance_import", func() (*Page, error) { return s.importPage(r, c, importData{}), nil }}
-	data, name, err := uploadedFile(r, "file", store.AttendanceFileLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "attendance.import_no_file", "Choose the attendance file (.xlsx or .csv) to upload."))
-	var rows []store.AttendanceRow
-	if err == nil {
-		rows, err = store.ReadAttendanceFile(bytes.NewReader(data), name, store.AttendanceFileLimits())
-	}
-	type checkedFile struct {
-		rep store.AttendanceImport
-		u   store.Upload
-	}
-	var out checkedFile
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checkedFile, error) {
-			rep, err := tx.CheckAttendanceFile(a.Scope(), c.ID, rows)
-			if err != nil {
-				return checkedFile{}, err
-			}
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadAttendance, ClassID: c.ID, OrgID: c.OrgID, Name: name, Data: data})
-			return checkedFile{rep, u}, err
+	rep, u, err := dryRun(s, r, store.AttendanceFileLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "attendance.import_no_file", "Choose the attendance file (.xlsx or .csv) to upload."),
+		func(data []byte, name string) ([]store.AttendanceRow, error) {
+			return store.ReadAttendanceFile(bytes.NewReader(data), name, store.AttendanceFileLimits())
+		}, store.Upload{Purpose: store.UploadAttendance, ClassID: c.ID, OrgID: c.OrgID},
+		func(tx *store.Tx, a xiangpei.Actor, u store.Upload, rows []store.AttendanceRow) (store.AttendanceImport, error) {
+			return tx.CheckAttendanceFile(a.Scope(), c.ID, rows)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, again)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, importJSON(s, r, out.rep, out.u.ID))
+		writeJSON(w, http.StatusOK, importJSON(s, r, rep, u.ID))
 		return
 	}
-	d := importData{Report: &out.rep, Refused: s.importLines(r, out.rep), Upload: out.u.ID, Name: name}
+	d := importData{Report: &rep, Refused: s.importLines(r, rep), Upload: u.ID, Name: u.Name}
 	s.render(w, r, http.StatusOK, "attendance_import_check", s.importPage(r, c, d))
 }
 

@@ -667,45 +667,30 @@ func (s *Server) insurancePage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) insuranceCheck(w http.ResponseWriter, r *http.Request) {
 	again := &formPage{"followup_import", func() (*Page, error) { return s.insuranceView(r, insuranceData{}), nil }}
-	data, name, err := uploadedFile(r, "file", insuranceFileLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "followup.import_no_file", "Choose the contribution file (.xlsx or .csv) to upload."))
-	var lines []store.InsuranceLine
-	if err == nil {
-		lines, err = insuranceLines(data, name)
-	}
-	type checked struct {
-		ic store.InsuranceCheck
-		u  store.Upload
-	}
-	var out checked
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadInsurance, Name: name, Data: data})
-			if err != nil {
-				return checked{}, err
-			}
+	ic, u, err := dryRun(s, r, insuranceFileLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "followup.import_no_file", "Choose the contribution file (.xlsx or .csv) to upload."), insuranceLines,
+		store.Upload{Purpose: store.UploadInsurance}, func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []store.InsuranceLine) (store.InsuranceCheck, error) {
 			ic, err := tx.CheckInsuranceImport(a.Scope(), u.SHA256, lines)
 			if err != nil {
-				return checked{}, err
+				return ic, err
 			}
-			return checked{ic, u}, tx.RecordInsuranceCheck(u, ic)
+			return ic, tx.RecordInsuranceCheck(u, ic)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, again)
 		return
 	}
 	if stateOf(r).api {
-		rows := jsonList(out.ic.Lines, func(l store.InsuranceLineCheck) map[string]any {
+		rows := jsonList(ic.Lines, func(l store.InsuranceLineCheck) map[string]any {
 			return map[string]any{"line": l.Line, "ok": len(l.Reasons) == 0, "known": l.Known, "name": l.Name, "id_number": maskTyped(l.IDNumber),
 				"month": l.MonthKey, "kind": l.KindKey, "reasons": s.rosterReasonsJSON(r, l.Reasons)}
 		})
-		writeJSON(w, http.StatusOK, map[string]any{"upload_id": out.u.ID, "good": out.ic.Good, "refused": out.ic.Refused, "known": out.ic.Known,
-			"rows": rows, "commit": "/api/v1/employment/insurance/" + strconv.FormatInt(out.u.ID, 10) + "/commit"})
+		writeJSON(w, http.StatusOK, map[string]any{"upload_id": u.ID, "good": ic.Good, "refused": ic.Refused, "known": ic.Known,
+			"rows": rows, "commit": "/api/v1/employment/insurance/" + strconv.FormatInt(u.ID, 10) + "/commit"})
 		return
 	}
-	d := insuranceData{Checked: true, Name: name, Upload: out.u.ID, Good: out.ic.Good, Known: out.ic.Known}
-	for _, l := range out.ic.Lines {
+	d := insuranceData{Checked: true, Name: u.Name, Upload: u.ID, Good: ic.Good, Known: ic.Known}
+	for _, l := range ic.Lines {
 		if len(l.Reasons) > 0 {
 			d.Refused = append(d.Refused, insuranceCheckLine{Line: l.Line, Name: l.Name, MaskedID: maskTyped(l.IDNumber), Month: l.Month,
 				Reasons: s.rosterReasons(r, l.Reasons)})

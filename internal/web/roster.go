@@ -418,10 +418,9 @@ func rosterLines(data []byte, name string) ([]store.RosterLine, error) {
 	return lines, nil
 }
 
-// rosterFile reads the uploaded file of the form's "file" field.
-func rosterFile(r *http.Request) ([]byte, string, error) {
-	return uploadedFile(r, "file", rosterFileLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "roster.import_no_file", "Choose the roster file (.xlsx or .csv) to upload."))
+// errNoRosterFile is what a person sees when no roster file was chosen.
+func errNoRosterFile() error {
+	return xiangpei.Errorf(xiangpei.Invalid, "roster.import_no_file", "Choose the roster file (.xlsx or .csv) to upload.")
 }
 
 func (s *Server) rosterCheckJSON(r *http.Request, ic store.ImportCheck, upload int64) map[string]any {
@@ -443,39 +442,25 @@ func (s *Server) rosterImportCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	again := &formPage{"roster_import", func() (*Page, error) { return s.rosterImportView(r, c, rosterImportData{}), nil }}
-	data, name, err := rosterFile(r)
-	var lines []store.RosterLine
-	if err == nil {
-		lines, err = rosterLines(data, name)
-	}
-	type checked struct {
-		ic store.ImportCheck
-		u  store.Upload
-	}
-	var out checked
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
+	ic, u, err := dryRun(s, r, rosterFileLimits().MaxBytes, errNoRosterFile(), rosterLines,
+		store.Upload{Purpose: store.UploadRoster, ClassID: c.ID, OrgID: c.OrgID},
+		func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []store.RosterLine) (store.ImportCheck, error) {
 			ic, err := tx.CheckRosterImport(a.Scope(), c.ID, lines)
 			if err != nil {
-				return checked{}, err
+				return ic, err
 			}
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadRoster, ClassID: c.ID, OrgID: c.OrgID, Name: name, Data: data})
-			if err != nil {
-				return checked{}, err
-			}
-			return checked{ic, u}, tx.RecordRosterCheck(u, ic)
+			return ic, tx.RecordRosterCheck(u, ic)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, again)
 		return
 	}
 	if stateOf(r).api {
-		writeJSON(w, http.StatusOK, s.rosterCheckJSON(r, out.ic, out.u.ID))
+		writeJSON(w, http.StatusOK, s.rosterCheckJSON(r, ic, u.ID))
 		return
 	}
-	d := rosterImportData{Checked: true, Name: name, Upload: out.u.ID, Good: out.ic.Good}
-	for _, l := range out.ic.Lines {
+	d := rosterImportData{Checked: true, Name: u.Name, Upload: u.ID, Good: ic.Good}
+	for _, l := range ic.Lines {
 		if l.New {
 			d.New++
 		}

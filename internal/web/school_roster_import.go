@@ -92,47 +92,33 @@ func (s *Server) schoolRosterPage(w http.ResponseWriter, r *http.Request) {
 // kept for the commit.
 func (s *Server) schoolRosterCheck(w http.ResponseWriter, r *http.Request) {
 	again := &formPage{"school_roster_import", func() (*Page, error) { return s.schoolRosterView(r, schoolRosterData{}), nil }}
-	data, name, err := uploadedFile(r, "file", schoolRosterLimits().MaxBytes,
-		xiangpei.Errorf(xiangpei.Invalid, "school_roster.no_file", "Choose the registry roster (.xlsx or .csv) to upload."))
-	var lines []store.SchoolRosterLine
-	if err == nil {
-		lines, err = schoolRosterLines(data, name)
-	}
-	type checked struct {
-		rc store.SchoolRosterCheck
-		u  store.Upload
-	}
-	var out checked
-	if err == nil {
-		out, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
-			u, err := tx.SaveUpload(store.Upload{Purpose: store.UploadSchoolRoster, OrgID: a.OrgID, Name: name, Data: data})
-			if err != nil {
-				return checked{}, err
-			}
+	rc, u, err := dryRun(s, r, schoolRosterLimits().MaxBytes,
+		xiangpei.Errorf(xiangpei.Invalid, "school_roster.no_file", "Choose the registry roster (.xlsx or .csv) to upload."), schoolRosterLines,
+		store.Upload{Purpose: store.UploadSchoolRoster, OrgID: actorOf(r).OrgID},
+		func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []store.SchoolRosterLine) (store.SchoolRosterCheck, error) {
 			rc, err := tx.CheckSchoolRoster(a.Scope(), u.SHA256, lines)
 			if err != nil {
-				return checked{}, err
+				return rc, err
 			}
-			return checked{rc, u}, tx.RecordSchoolRosterCheck(u, rc)
+			return rc, tx.RecordSchoolRosterCheck(u, rc)
 		})
-	}
 	if err != nil {
 		s.formError(w, r, err, again)
 		return
 	}
 	if stateOf(r).api {
-		rows := jsonList(out.rc.Lines, func(l store.SchoolRosterLineCheck) map[string]any {
+		rows := jsonList(rc.Lines, func(l store.SchoolRosterLineCheck) map[string]any {
 			return map[string]any{"line": l.Line, "ok": len(l.Reasons) == 0, "new_person": l.New(), "name": l.Name,
 				"id_number": maskTyped(l.IDNumber), "major_code": l.MajorCode, "major_name": l.MajorName, "entry_year": l.Year,
 				"reasons": s.rosterReasonsJSON(r, l.Reasons)}
 		})
-		writeJSON(w, http.StatusOK, map[string]any{"upload_id": out.u.ID, "good": out.rc.Good, "refused": out.rc.Refused,
-			"new_persons": out.rc.NewPersons, "rows": rows,
-			"commit": "/api/v1/school/roster-import/" + strconv.FormatInt(out.u.ID, 10) + "/commit"})
+		writeJSON(w, http.StatusOK, map[string]any{"upload_id": u.ID, "good": rc.Good, "refused": rc.Refused,
+			"new_persons": rc.NewPersons, "rows": rows,
+			"commit": "/api/v1/school/roster-import/" + strconv.FormatInt(u.ID, 10) + "/commit"})
 		return
 	}
-	d := schoolRosterData{Checked: true, Name: name, Upload: out.u.ID, Good: out.rc.Good, NewPersons: out.rc.NewPersons}
-	for _, l := range out.rc.Lines {
+	d := schoolRosterData{Checked: true, Name: u.Name, Upload: u.ID, Good: rc.Good, NewPersons: rc.NewPersons}
+	for _, l := range rc.Lines {
 		if len(l.Reasons) > 0 {
 			d.Refused = append(d.Refused, schoolRosterCheckLine{Line: l.Line, Name: l.Name, MaskedID: maskTyped(l.IDNumber),
 				Major: l.MajorCode, Reasons: s.rosterReasons(r, l.Reasons)})

@@ -10,7 +10,8 @@ import (
 	"xiangpei/internal/store"
 )
 
-// Spreadsheets in and out. Every import reads its upload through uploadedFile; every list
+// Spreadsheets in and out. Every import checks its upload through dryRun and commits what
+// keptLines reads back; every list
 // page exports to Excel through download: the workbook is made in memory first,
 // so a failure is an error page rather than half a file.
 
@@ -61,6 +62,38 @@ func uploadedFile(r *http.Request, field string, max int64, missing error) ([]by
 		return nil, "", sheet.ErrTooLarge
 	}
 	return data, h.Filename, nil
+}
+
+// dryRun is the dry run every import shares: the file of the form field "file" (at most
+// maxBytes; missing when none was chosen) is parsed into lines, kept as an upload (keep names its
+// purpose and owner) and checked by check — which records the check where the import keeps
+// one — in one transaction. Nothing of the import itself is written; the commit names the
+// returned upload, whose Name is the file's.
+func dryRun[L, C any](s *Server, r *http.Request, maxBytes int64, missing error, parse func(data []byte, name string) ([]L, error),
+	keep store.Upload, check func(tx *store.Tx, a xiangpei.Actor, u store.Upload, lines []L) (C, error)) (C, store.Upload, error) {
+	var none C
+	data, name, err := uploadedFile(r, "file", maxBytes, missing)
+	if err != nil {
+		return none, store.Upload{}, err
+	}
+	lines, err := parse(data, name)
+	if err != nil {
+		return none, store.Upload{}, err
+	}
+	type checked struct {
+		c C
+		u store.Upload
+	}
+	out, err := change(s, r, func(tx *store.Tx, a xiangpei.Actor) (checked, error) {
+		keep.Name, keep.Data = name, data
+		u, err := tx.SaveUpload(keep)
+		if err != nil {
+			return checked{}, err
+		}
+		c, err := check(tx, a, u, lines)
+		return checked{c, u}, err
+	})
+	return out.c, out.u, err
 }
 
 // exportAll reads a paged list page by page, up to exportLimit rows, for a download.
