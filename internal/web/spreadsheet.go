@@ -11,9 +11,8 @@ import (
 )
 
 // Spreadsheets in and out. Every import checks its upload through dryRun and commits what
-// keptLines reads back; every list
-// page exports to Excel through download: the workbook is made in memory first,
-// so a failure is an error page rather than half a file.
+// keptLines reads back; every list page exports to Excel through download: the workbook is
+// made in memory first, so a failure is an error page rather than half a file.
 
 // exportLimit is the most rows one Excel download holds.
 const exportLimit = 20000
