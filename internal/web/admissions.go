@@ -398,16 +398,7 @@ func (s *Server) admPlanPage(r *http.Request, f *admPlanForm) *formPage {
 }
 
 func (s *Server) admPlanShow(w http.ResponseWriter, r *http.Request) {
-	if stateOf(r).api {
-		p, _, err := pathObject(r, "enrolplan", actorOf(r).Scope(), s.db.EnrolPlan)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.admPlanJSON(r)(p))
-		return
-	}
-	s.show(w, r, s.admPlanPage(r, nil))
+	showObject(s, w, r, "enrolplan", s.db.EnrolPlan, s.admPlanJSON(r), s.admPlanPage(r, nil))
 }
 
 func (s *Server) admPlanSave(w http.ResponseWriter, r *http.Request) {

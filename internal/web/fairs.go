@@ -324,16 +324,7 @@ func (s *Server) fairEditPage(r *http.Request, form *fairForm) *formPage {
 }
 
 func (s *Server) fairEdit(w http.ResponseWriter, r *http.Request) {
-	if stateOf(r).api {
-		f, _, err := pathObject(r, "fair", actorOf(r).Scope(), s.db.Fair)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.fairJSON(r)(f))
-		return
-	}
-	s.show(w, r, s.fairEditPage(r, nil))
+	showObject(s, w, r, "fair", s.db.Fair, s.fairJSON(r), s.fairEditPage(r, nil))
 }
 
 func (s *Server) fairUpdate(w http.ResponseWriter, r *http.Request) {

@@ -74,3 +74,19 @@ func pathObject[T any](r *http.Request, param string, sc xiangpei.Scope, get fun
 	v, err := get(r.Context(), sc, id)
 	return v, id, err
 }
+
+// showObject answers a route that shows one object: the API twin gets the object the path
+// parameter param names, within the actor's scope, as toJSON makes it; a browser gets the page.
+func showObject[T any](s *Server, w http.ResponseWriter, r *http.Request, param string,
+	get func(context.Context, xiangpei.Scope, int64) (T, error), toJSON func(T) map[string]any, page *formPage) {
+	if !stateOf(r).api {
+		s.show(w, r, page)
+		return
+	}
+	v, _, err := pathObject(r, param, actorOf(r).Scope(), get)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toJSON(v))
+}

@@ -468,16 +468,7 @@ func (s *Server) changePage(r *http.Request, form *changeDecideForm) *formPage {
 }
 
 func (s *Server) studentChangeShow(w http.ResponseWriter, r *http.Request) {
-	if stateOf(r).api {
-		c, _, err := pathObject(r, "studentchange", actorOf(r).Scope(), s.db.StudentChange)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.studentChangeJSON(r)(c))
-		return
-	}
-	s.show(w, r, s.changePage(r, nil))
+	showObject(s, w, r, "studentchange", s.db.StudentChange, s.studentChangeJSON(r), s.changePage(r, nil))
 }
 
 func (s *Server) studentChangeDecide(w http.ResponseWriter, r *http.Request) {
