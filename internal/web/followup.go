@@ -245,7 +245,7 @@ func (s *Server) employmentEnter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) employmentVerify(w http.ResponseWriter, r *http.Request) {
-	_, id, err := pathObject(r, "record", actorOf(r).Scope(), s.db.EmploymentRecord)
+	id, err := pathID(r, "record") // the store reads it within scope
 	var e store.EmploymentRow
 	if err == nil {
 		e, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.EmploymentRow, error) {
@@ -261,7 +261,7 @@ func (s *Server) employmentVerify(w http.ResponseWriter, r *http.Request) {
 
 // employmentReject rejects a self-report {record} found untrue, with the reason the person is told.
 func (s *Server) employmentReject(w http.ResponseWriter, r *http.Request) {
-	_, id, err := pathObject(r, "record", actorOf(r).Scope(), s.db.EmploymentRecord)
+	id, err := pathID(r, "record") // the store reads it within scope
 	var f struct {
 		Reason string `json:"reason"`
 	}
