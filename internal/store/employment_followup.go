@@ -414,26 +414,37 @@ func completions(ctx context.Context, q querier, s xiangpei.Scope, from, to time
 	for i := range list {
 		list[i].KeyGroups = groups[list[i].PersonID]
 	}
-	rows, err = q.QueryContext(ctx, `SELECT e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code, e.occupation,
-		e.county, e.source, COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified FROM employment_records e
-		WHERE e.person_id IN (SELECT t.person_id FROM trainees t JOIN classes cl ON cl.id = t.class_id
-		WHERE t.status = 'completed' AND cl.last_session >= $5 AND cl.last_session < $6 AND`+completionScope+`) ORDER BY e.person_id, e.starts_on, e.id`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs, err := collect(rows, func(r scanner) (xiangpei.EmploymentRecord, error) {
-		var e xiangpei.EmploymentRecord
-		var src, from, to string
-		err := r.Scan(&e.ID, &e.PersonID, &e.EmployerID, &e.EmployerName, &e.CreditCode, &e.Occupation, &e.County, &src,
-			&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified)
-		e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
-		return e, err
-	})
+	recs, err := recordsOf(ctx, q, `SELECT t.person_id FROM trainees t JOIN classes cl ON cl.id = t.class_id
+		WHERE t.status = 'completed' AND cl.last_session >= $5 AND cl.last_session < $6 AND`+completionScope, args)
 	if err != nil {
 		return nil, nil, err
 	}
 	grads, grecs, err := graduateCompletions(ctx, q, s, from, to) // 教→用: graduates count like completers
 	return append(list, grads...), append(recs, grecs...), err
+}
+
+// employmentRecordCols are the columns scanEmploymentRecord reads, of employment_records e.
+const employmentRecordCols = `e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code, e.occupation, e.county,
+	e.source, COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified, e.rejected_reason`
+
+func scanEmploymentRecord(r scanner) (xiangpei.EmploymentRecord, error) {
+	var e xiangpei.EmploymentRecord
+	var src, from, to string
+	err := r.Scan(&e.ID, &e.PersonID, &e.EmployerID, &e.EmployerName, &e.CreditCode, &e.Occupation, &e.County, &src,
+		&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified, &e.RejectedReason)
+	e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
+	return e, err
+}
+
+// recordsOf reads every employment record of the persons the subquery persons selects (with
+// args), by person and first day.
+func recordsOf(ctx context.Context, q querier, persons string, args []any) ([]xiangpei.EmploymentRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+employmentRecordCols+` FROM employment_records e WHERE e.person_id IN (`+persons+`)
+		ORDER BY e.person_id, e.starts_on, e.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanEmploymentRecord)
 }
 
 // keyGroupsOf reads the key groups of the persons the subquery persons selects (with args).

@@ -58,19 +58,6 @@ func graduateCompletions(ctx context.Context, q querier, s xiangpei.Scope, from,
 	for i := range list {
 		list[i].KeyGroups = groups[list[i].PersonID]
 	}
-	rows, err = q.QueryContext(ctx, `SELECT e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code, e.occupation,
-		e.county, e.source, COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified FROM employment_records e
-		WHERE e.person_id IN (SELECT d.person_id`+where+`) ORDER BY e.person_id, e.starts_on, e.id`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	recs, err := collect(rows, func(r scanner) (xiangpei.EmploymentRecord, error) {
-		var e xiangpei.EmploymentRecord
-		var src, from, to string
-		err := r.Scan(&e.ID, &e.PersonID, &e.EmployerID, &e.EmployerName, &e.CreditCode, &e.Occupation, &e.County, &src,
-			&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified)
-		e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
-		return e, err
-	})
+	recs, err := recordsOf(ctx, q, `SELECT d.person_id`+where, args)
 	return list, recs, err
 }

@@ -226,19 +226,11 @@ func (db *DB) ApplicantCredentials(ctx context.Context, s xiangpei.Scope, applic
 // record.
 func (db *DB) EmploymentRecordsOf(ctx context.Context, s xiangpei.Scope, personID int64) ([]xiangpei.EmploymentRecord, error) {
 	a := scopeOf(s)
-	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.person_id, COALESCE(e.employer_id, 0), e.employer_name, e.credit_code,
-		e.occupation, e.county, e.source, COALESCE(e.application_id, 0), e.starts_on, e.ends_on, e.full_time, e.verified, e.rejected_reason
+	rows, err := db.read.QueryContext(ctx, `SELECT `+employmentRecordCols+`
 		FROM employment_records e WHERE e.person_id = $5 AND ($1 OR e.county LIKE $2) AND (CAST($3 AS BIGINT) = 0 OR e.employer_id = $3)
 		AND (CAST($4 AS BIGINT) = 0 OR e.person_id = $4) ORDER BY e.starts_on DESC, e.id DESC`, a.all, a.region, a.org, a.person, personID)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(r scanner) (xiangpei.EmploymentRecord, error) {
-		var e xiangpei.EmploymentRecord
-		var src, from, to string
-		err := r.Scan(&e.ID, &e.PersonID, &e.EmployerID, &e.EmployerName, &e.CreditCode, &e.Occupation, &e.County, &src,
-			&e.ApplicationID, &from, &to, &e.FullTime, &e.Verified, &e.RejectedReason)
-		e.Source, e.StartsOn, e.EndsOn = xiangpei.EmploymentSource(src), parseDay(from), parseDay(to)
-		return e, err
-	})
+	return collect(rows, scanEmploymentRecord)
 }
