@@ -55,8 +55,14 @@ type queueCompletion struct {
 	recorded         int
 }
 
-// recordedBit is the bit of queueCompletion.recorded for a follow-up month.
-func recordedBit(month int) int { return map[int]int{3: 1, 6: 2}[month] }
+// recordedBit is the bit of queueCompletion.recorded for a follow-up month: the queries set 1
+// for the 3-month follow-up and 2 for the 6-month one.
+func recordedBit(month int) int {
+	if month == 3 {
+		return 1
+	}
+	return 2
+}
 
 // FollowUps lists the open follow-ups within scope that are due (due day today or earlier, at
 // most FollowUpQueueMonths back), oldest due first, with the total. They are computed from the
