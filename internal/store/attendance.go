@@ -667,45 +667,6 @@ type pairEvents struct {
 	fresh                  bool
 }
 
-// recomputeHours derives the minutes of each (session, person) pair from its events, and the
-// attended minutes of each trainee from those, set-wise: the pairs' sessions and events are
-// read once, the hours written in one pass, and the trainees of the touched classes brought up
-// to date by one statement per chunk of classes.
-func (tx *Tx) recomputeHours(pairs map[[2]int64]int64) error {
-	if len(pairs) == 0 {
-		return nil
-	}
-	var ids []int64
-	for p := range pairs {
-		ids = append(ids, p[0])
-	}
-	if err := tx.lockSessions(ids); err != nil {
-		return err
-	}
-	infos, err := tx.loadSessions(ids)
-	if err != nil {
-		return err
-	}
-	events, _, err := tx.priorEvents(ids, 0)
-	if err != nil {
-		return err
-	}
-	groups := make([]pairEvents, 0, len(pairs))
-	for p, class := range pairs {
-		groups = append(groups, pairEvents{session: p[0], person: p[1], class: class, evs: events[p]})
-	}
-	slices.SortFunc(groups, func(a, b pairEvents) int {
-		return cmp.Or(cmp.Compare(a.session, b.session), cmp.Compare(a.person, b.person))
-	})
-	return tx.writeHours(groups, func(id int64) (xiangpei.Session, bool) {
-		in, ok := infos[id]
-		if !ok {
-			return xiangpei.Session{}, false
-		}
-		return in.session, true
-	}, nil)
-}
-
 // writeHours writes the hours of each pair (in the order given) from its events, and updates
 // the trainees of the classes they belong to.
 func (tx *Tx) writeHours(groups []pairEvents, session func(int64) (xiangpei.Session, bool), conn *sql.Conn) error {
