@@ -407,10 +407,7 @@ func (s *Server) admPlanSave(w http.ResponseWriter, r *http.Request) {
 	editing := r.PathValue("enrolplan") != ""
 	var id int64
 	if err == nil && editing {
-		id, err = pathID(r, "enrolplan")
-		if err == nil {
-			_, err = s.db.EnrolPlan(r.Context(), actorOf(r).Scope(), id)
-		}
+		_, id, err = pathObject(r, "enrolplan", actorOf(r).Scope(), s.db.EnrolPlan)
 	}
 	var p store.EnrolPlanRow
 	if err == nil {
@@ -446,12 +443,9 @@ type admPlanMoveForm struct {
 // admPlanMove submits (the school) or reviews (the city's officer) a plan.
 func (s *Server) admPlanMove(w http.ResponseWriter, r *http.Request) {
 	var f admPlanMoveForm
-	id, err := pathID(r, "enrolplan")
+	_, id, err := pathObject(r, "enrolplan", actorOf(r).Scope(), s.db.EnrolPlan)
 	if err == nil {
 		err = bind(r, &f)
-	}
-	if err == nil {
-		_, err = s.db.EnrolPlan(r.Context(), actorOf(r).Scope(), id)
 	}
 	act := xiangpei.EnrolPlanAction(f.Action)
 	if strings.HasSuffix(r.URL.Path, "/submit") {
@@ -477,14 +471,11 @@ func (s *Server) admPlanMove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) admPlanPublish(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "enrolplan")
-	var p store.EnrolPlanRow
+	p, id, err := pathObject(r, "enrolplan", actorOf(r).Scope(), s.db.EnrolPlan)
 	if err == nil {
-		if _, err = s.db.EnrolPlan(r.Context(), actorOf(r).Scope(), id); err == nil {
-			p, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.EnrolPlanRow, error) {
-				return tx.PublishAdmissions(a.Scope(), id)
-			})
-		}
+		p, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.EnrolPlanRow, error) {
+			return tx.PublishAdmissions(a.Scope(), id)
+		})
 	}
 	if err != nil {
 		s.formError(w, r, err, s.admPlanPage(r, nil))

@@ -329,10 +329,7 @@ func (s *Server) fairEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) fairUpdate(w http.ResponseWriter, r *http.Request) {
 	var f fairForm
-	id, err := pathID(r, "fair")
-	if err == nil {
-		_, err = s.db.Fair(r.Context(), actorOf(r).Scope(), id)
-	}
+	_, id, err := pathObject(r, "fair", actorOf(r).Scope(), s.db.Fair)
 	if err == nil {
 		err = bind(r, &f)
 	}
@@ -356,10 +353,7 @@ type fairMoveForm struct {
 
 func (s *Server) fairMove(w http.ResponseWriter, r *http.Request) {
 	var f fairMoveForm
-	id, err := pathID(r, "fair")
-	if err == nil {
-		_, err = s.db.Fair(r.Context(), actorOf(r).Scope(), id)
-	}
+	_, id, err := pathObject(r, "fair", actorOf(r).Scope(), s.db.Fair)
 	if err == nil {
 		err = bind(r, &f)
 	}
