@@ -286,9 +286,18 @@ func (s *Server) employmentReject(w http.ResponseWriter, r *http.Request) {
 type followUpView struct {
 	store.FollowUpTask
 	Completed, DueOn, CountyName string
-	Key                          string // t<trainee> or d<diploma>: the form's element ids
-	Action                       string // followUpPath
 }
+
+// Key names the follow-up's form elements: t<trainee> or d<diploma>, then the month.
+func (v followUpView) Key() string {
+	if v.DiplomaID != 0 {
+		return "d" + strconv.FormatInt(v.DiplomaID, 10)
+	}
+	return "t" + strconv.FormatInt(v.TraineeID, 10)
+}
+
+// Action is where the follow-up's form posts.
+func (v followUpView) Action() string { return followUpPath(v.FollowUpTask) }
 
 // followUpPath is where a follow-up's outcome is recorded: a trainee's, or a graduate's by diploma.
 func followUpPath(f store.FollowUpTask) string {
@@ -302,12 +311,8 @@ func (s *Server) followUpViews(r *http.Request, list []store.FollowUpTask) []fol
 	pl := s.places(r)
 	out := make([]followUpView, 0, len(list))
 	for _, f := range list {
-		key := "t" + strconv.FormatInt(f.TraineeID, 10)
-		if f.DiplomaID != 0 {
-			key = "d" + strconv.FormatInt(f.DiplomaID, 10)
-		}
 		out = append(out, followUpView{FollowUpTask: f, Completed: xiangpei.ChinaDate(f.CompletedOn), DueOn: xiangpei.ChinaDate(f.Due),
-			CountyName: pl.name(f.County), Key: key, Action: followUpPath(f)})
+			CountyName: pl.name(f.County)})
 	}
 	return out
 }
