@@ -67,6 +67,9 @@ func TestDemoRegistry(t *testing.T) {
 				}
 				if d.DualCertificate() {
 					dual, holder = dual+1, d.PersonID
+					if _, err := xiangpei.ParseCertNumber(d.CertNumber); err != nil {
+						t.Fatalf("the dual certificate's number %q: %v", d.CertNumber, err)
+					}
 				}
 			}
 			if dual != 1 {

@@ -411,17 +411,21 @@ type Diploma struct {
 // occupation.
 func (d Diploma) DualCertificate() bool { return d.CertID != 0 }
 
+// diplomaSelect reads diplomas with the dual certificate: the graduate's first valid skill
+// certificate of the major's occupation, joined in (its id and number), if any.
 const diplomaSelect = `SELECT d.id, d.number, d.student_id, d.person_id, d.school_id, d.major_id, d.graduated_on, o.name, m.name,
-	m.occupation, p.name, COALESCE((SELECT MIN(c.id) FROM certificates c WHERE c.person_id = d.person_id AND c.occupation_code = m.occupation
-	AND c.status = 'valid' AND c.kind = 'skill'), 0)
+	m.occupation, p.name, COALESCE(cert.id, 0), COALESCE(cert.number, '')
 	FROM diplomas d JOIN organisations o ON o.id = d.school_id JOIN majors m ON m.id = d.major_id JOIN persons p ON p.id = d.person_id
-	JOIN students s ON s.id = d.student_id WHERE` + studentScope
+	JOIN students s ON s.id = d.student_id
+	LEFT JOIN certificates cert ON cert.id = (SELECT MIN(c.id) FROM certificates c WHERE c.person_id = d.person_id
+		AND c.occupation_code = m.occupation AND c.status = 'valid' AND c.kind = 'skill')
+	WHERE` + studentScope
 
 func scanDiploma(r scanner) (Diploma, error) {
 	var d Diploma
 	var on string
 	err := r.Scan(&d.ID, &d.Number, &d.StudentID, &d.PersonID, &d.SchoolID, &d.MajorID, &on, &d.SchoolName, &d.MajorName, &d.Occupation,
-		&d.PersonName, &d.CertID)
+		&d.PersonName, &d.CertID, &d.CertNumber)
 	d.GraduatedOn = parseDay(on)
 	return d, err
 }
@@ -435,18 +439,7 @@ func (db *DB) Diplomas(ctx context.Context, s xiangpei.Scope, studentID int64) (
 	if err != nil {
 		return nil, err
 	}
-	list, err := collect(rows, scanDiploma)
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].CertID != 0 {
-			if err := db.read.QueryRowContext(ctx, `SELECT number FROM certificates WHERE id = $1`, list[i].CertID).Scan(&list[i].CertNumber); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return list, nil
+	return collect(rows, scanDiploma)
 }
 
 // DiplomaOf reads, inside the transaction, the id of the diploma of a graduated record.
