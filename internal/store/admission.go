@@ -369,21 +369,24 @@ func scanSchoolApp(r scanner) (SchoolAppRow, error) {
 	return x, err
 }
 
+// schoolAppChoices fills in the applications' choices of major, in order of preference: one
+// query per chunk of applications.
 func schoolAppChoices(ctx context.Context, q querier, list []SchoolAppRow) error {
-	for i := range list {
-		rows, err := q.QueryContext(ctx, `SELECT m.id, m.code, m.name FROM school_app_choices c JOIN majors m ON m.id = c.major_id
-			WHERE c.app_id = $1 ORDER BY c.pos`, list[i].ID)
-		if err != nil {
-			return err
-		}
-		if list[i].Choices, err = collect(rows, func(r scanner) (EnrolFigure, error) {
-			var f EnrolFigure
-			return f, r.Scan(&f.MajorID, &f.Code, &f.Name)
-		}); err != nil {
-			return err
-		}
+	at := make(map[int64]int, len(list))
+	ids := make([]int64, len(list))
+	for i, x := range list {
+		at[x.ID], ids[i] = i, x.ID
 	}
-	return nil
+	return eachChunk(ctx, q, `SELECT c.app_id, m.id, m.code, m.name FROM school_app_choices c JOIN majors m ON m.id = c.major_id
+		WHERE c.app_id IN (`+inList1+`) ORDER BY c.app_id, c.pos`, ids, 0, nil, func(r scanner) error {
+		var app int64
+		var f EnrolFigure
+		if err := r.Scan(&app, &f.MajorID, &f.Code, &f.Name); err != nil {
+			return err
+		}
+		list[at[app]].Choices = append(list[at[app]].Choices, f)
+		return nil
+	})
 }
 
 func schoolAppByID(ctx context.Context, q querier, s xiangpei.Scope, id int64) (SchoolAppRow, error) {
