@@ -12,12 +12,13 @@ import (
 	"xiangpei"
 )
 
-// 就业跟踪 — employment follow-up (migration 00027, docs/employment-followup.md). A person
-// reports a spell of employment (unverified until an officer verifies it or an insurance row
-// matches it); officers with the registry duty enter records for persons of their region,
-// verify self-reports, work the follow-up queue of completers (computed from completions, 3
-// and 6 months after the class's last day) and read the employment rate after training,
-// computed by the domain's EmploymentRatesBy.
+// 就业跟踪 — employment follow-up (migrations 00027, 00035, 00036; docs/employment-followup.md).
+// A person reports a spell of employment (unverified until an officer verifies it or an
+// insurance row matches it, or rejected with a reason); officers with the registry duty enter
+// records for persons of their region, verify or reject self-reports, record the outcomes of
+// the follow-up calls (the queue itself is follow_up_queue.go; graduates' completions are
+// graduate_followup.go) and read the employment rate after training, computed by the domain's
+// EmploymentRatesBy from the completions read here.
 
 // EmploymentEntry is a spell as a person reports it or an officer enters it.
 type EmploymentEntry struct {
