@@ -821,13 +821,10 @@ func (s *Server) admImportCommit(w http.ResponseWriter, r *http.Request) {
 	}
 	var n int
 	if err == nil {
-		n, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (int, error) {
-			lines, err := keptLines(tx, upload, store.UploadAdmissions, p.ID, admAdmissionLines)
-			if err != nil {
-				return 0, err
-			}
-			return tx.CommitAdmissions(a.Scope(), p.ID, upload, lines)
-		})
+		n, err = commitKept(s, r, upload, store.UploadAdmissions, p.ID, admAdmissionLines,
+			func(tx *store.Tx, a xiangpei.Actor, lines []store.AdmissionLine) (int, error) {
+				return tx.CommitAdmissions(a.Scope(), p.ID, upload, lines)
+			})
 	}
 	if err != nil {
 		s.formError(w, r, err, s.admPlanPage(r, nil))

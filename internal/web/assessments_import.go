@@ -125,13 +125,10 @@ func (s *Server) resultsImportCommit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.ImportedResults, error) {
-		lines, err := keptLines(tx, upload, store.UploadResults, p.ID, resultLines)
-		if err != nil {
-			return store.ImportedResults{}, err
-		}
-		return tx.CommitResultsImport(a.Scope(), p.ID, upload, lines)
-	})
+	res, err := commitKept(s, r, upload, store.UploadResults, p.ID, resultLines,
+		func(tx *store.Tx, a xiangpei.Actor, lines []store.ResultLine) (store.ImportedResults, error) {
+			return tx.CommitResultsImport(a.Scope(), p.ID, upload, lines)
+		})
 	if err != nil {
 		s.formError(w, r, err, &formPage{"assessment_import", func() (*Page, error) { return s.resultsImportView(r, p, resultsImportData{}), nil }})
 		return

@@ -708,13 +708,10 @@ func (s *Server) insuranceCommit(w http.ResponseWriter, r *http.Request) {
 	upload, err := pathID(r, "upload")
 	var res store.InsuranceImported
 	if err == nil {
-		res, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.InsuranceImported, error) {
-			lines, err := keptLines(tx, upload, store.UploadInsurance, 0, insuranceLines)
-			if err != nil {
-				return store.InsuranceImported{}, err
-			}
-			return tx.CommitInsuranceImport(a.Scope(), upload, lines)
-		})
+		res, err = commitKept(s, r, upload, store.UploadInsurance, 0, insuranceLines,
+			func(tx *store.Tx, a xiangpei.Actor, lines []store.InsuranceLine) (store.InsuranceImported, error) {
+				return tx.CommitInsuranceImport(a.Scope(), upload, lines)
+			})
 	}
 	if err != nil {
 		s.formError(w, r, err, &formPage{"followup_import", func() (*Page, error) { return s.insuranceView(r, insuranceData{}), nil }})

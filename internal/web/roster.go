@@ -485,13 +485,10 @@ func (s *Server) rosterImportCommit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.ImportResult, error) {
-		lines, err := keptLines(tx, upload, store.UploadRoster, c.ID, rosterLines)
-		if err != nil {
-			return store.ImportResult{}, err
-		}
-		return tx.CommitRosterImport(a.Scope(), c.ID, upload, lines)
-	})
+	res, err := commitKept(s, r, upload, store.UploadRoster, c.ID, rosterLines,
+		func(tx *store.Tx, a xiangpei.Actor, lines []store.RosterLine) (store.ImportResult, error) {
+			return tx.CommitRosterImport(a.Scope(), c.ID, upload, lines)
+		})
 	if err != nil {
 		s.formError(w, r, err, &formPage{"roster_import", func() (*Page, error) { return s.rosterImportView(r, c, rosterImportData{}), nil }})
 		return

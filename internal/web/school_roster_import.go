@@ -132,13 +132,10 @@ func (s *Server) schoolRosterCommit(w http.ResponseWriter, r *http.Request) {
 	upload, err := pathID(r, "rosterimport")
 	var res store.SchoolRosterImported
 	if err == nil {
-		res, err = change(s, r, func(tx *store.Tx, a xiangpei.Actor) (store.SchoolRosterImported, error) {
-			lines, err := keptLines(tx, upload, store.UploadSchoolRoster, 0, schoolRosterLines)
-			if err != nil {
-				return store.SchoolRosterImported{}, err
-			}
-			return tx.CommitSchoolRoster(a.Scope(), upload, lines)
-		})
+		res, err = commitKept(s, r, upload, store.UploadSchoolRoster, 0, schoolRosterLines,
+			func(tx *store.Tx, a xiangpei.Actor, lines []store.SchoolRosterLine) (store.SchoolRosterImported, error) {
+				return tx.CommitSchoolRoster(a.Scope(), upload, lines)
+			})
 	}
 	if err != nil {
 		s.formError(w, r, err, &formPage{"school_roster_import", func() (*Page, error) { return s.schoolRosterView(r, schoolRosterData{}), nil }})

@@ -11,7 +11,7 @@ import (
 )
 
 // Spreadsheets in and out. Every import checks its upload through dryRun and commits what
-// keptLines reads back; every list page exports to Excel through download: the workbook is
+// commitKept reads back; every list page exports to Excel through download: the workbook is
 // made in memory first, so a failure is an error page rather than half a file.
 
 // exportLimit is the most rows one Excel download holds.
@@ -111,12 +111,22 @@ func exportAll[T any](fetch func(p store.Page) ([]T, int, error)) ([]T, error) {
 	return all, nil
 }
 
-// keptLines reads the upload a dry run kept (its purpose, and the class or plan it belongs to,
-// 0 for none) and parses it again: the lines a commit imports, exactly as they were checked.
-func keptLines[L any](tx *store.Tx, upload int64, purpose string, owner int64, parse func(data []byte, name string) ([]L, error)) ([]L, error) {
-	u, err := tx.Upload(upload, purpose, owner)
-	if err != nil {
-		return nil, err
-	}
-	return parse(u.Data, u.Name)
+// commitKept is the commit every import shares: in one transaction the upload its dry run kept
+// (its purpose, and the class or plan it belongs to, 0 for none) is read and parsed again — the
+// lines exactly as they were checked — and commit writes them.
+func commitKept[L, R any](s *Server, r *http.Request, upload int64, purpose string, owner int64, parse func(data []byte, name string) ([]L, error),
+	commit func(tx *store.Tx, a xiangpei.Actor, lines []L) (R, error)) (R, error) {
+	return change(s, r, func(tx *store.Tx, a xiangpei.Actor) (R, error) {
+		u, err := tx.Upload(upload, purpose, owner)
+		if err != nil {
+			var none R
+			return none, err
+		}
+		lines, err := parse(u.Data, u.Name)
+		if err != nil {
+			var none R
+			return none, err
+		}
+		return commit(tx, a, lines)
+	})
 }
