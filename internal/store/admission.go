@@ -721,10 +721,7 @@ func (tx *Tx) CommitAdmissions(s xiangpei.Scope, planID, uploadID int64, lines [
 	if ac.Refused > 0 || ac.Good == 0 {
 		return 0, xiangpei.Errorf(xiangpei.Invalid, "enrolimport.refused", "%d rows cannot be imported; correct them and check the file again. Nothing was admitted.", ac.Refused)
 	}
-	if _, err := tx.Upload(uploadID, UploadAdmissions, planID); err != nil {
-		return 0, err
-	}
-	if err := tx.CommitUpload(uploadID); err != nil {
+	if _, err := tx.takeUpload(uploadID, UploadAdmissions, planID); err != nil {
 		return 0, err
 	}
 	for _, l := range ac.Lines {

@@ -152,10 +152,7 @@ type ImportedResults struct {
 // check the file again). An upload commits once; a second commit is a Conflict.
 func (tx *Tx) CommitResultsImport(s xiangpei.Scope, planID, uploadID int64, lines []ResultLine) (ImportedResults, error) {
 	var res ImportedResults
-	if _, err := tx.Upload(uploadID, UploadResults, planID); err != nil {
-		return res, err
-	}
-	if err := tx.CommitUpload(uploadID); err != nil {
+	if _, err := tx.takeUpload(uploadID, UploadResults, planID); err != nil {
 		return res, err
 	}
 	rc, err := tx.CheckResultsImport(s, planID, lines)

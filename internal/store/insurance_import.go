@@ -244,11 +244,8 @@ type spellKey struct {
 // whole. The same file is imported once (by SHA-256, also against a race of two commits).
 func (tx *Tx) CommitInsuranceImport(s xiangpei.Scope, uploadID int64, lines []InsuranceLine) (InsuranceImported, error) {
 	var res InsuranceImported
-	u, err := tx.Upload(uploadID, UploadInsurance, 0)
+	u, err := tx.takeUpload(uploadID, UploadInsurance, 0)
 	if err != nil {
-		return res, err
-	}
-	if err := tx.CommitUpload(uploadID); err != nil {
 		return res, err
 	}
 	ic, err := tx.CheckInsuranceImport(s, u.SHA256, lines)

@@ -216,11 +216,8 @@ type SchoolRosterImported struct {
 // upload commits once.
 func (tx *Tx) CommitSchoolRoster(s xiangpei.Scope, uploadID int64, lines []SchoolRosterLine) (SchoolRosterImported, error) {
 	var res SchoolRosterImported
-	u, err := tx.Upload(uploadID, UploadSchoolRoster, 0)
+	u, err := tx.takeUpload(uploadID, UploadSchoolRoster, 0)
 	if err != nil {
-		return res, err
-	}
-	if err := tx.CommitUpload(uploadID); err != nil {
 		return res, err
 	}
 	rc, err := tx.CheckSchoolRoster(s, u.SHA256, lines)

@@ -52,13 +52,16 @@ func (tx *Tx) SaveUpload(u Upload) (Upload, error) {
 	return u, nil
 }
 
+// uploadWhere finds an upload of the transaction's actor ($2) by id ($1), purpose ($3) and
+// class or plan ($4), no older than uploadTTL ($5).
+const uploadWhere = ` FROM uploads WHERE id = $1 AND account_id = $2 AND purpose = $3 AND class_id = $4 AND created_at >= $5`
+
 // Upload reads an upload of the transaction's actor for a purpose and class; another
 // account's, or one older than a day, is NotFound.
 func (tx *Tx) Upload(id int64, purpose string, classID int64) (Upload, error) {
 	var u Upload
 	var committed sql.NullTime
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id, purpose, class_id, org_id, account_id, name, sha256, data, created_at, committed_at
-		FROM uploads WHERE id = $1 AND account_id = $2 AND purpose = $3 AND class_id = $4 AND created_at >= $5`,
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id, purpose, class_id, org_id, account_id, name, sha256, data, created_at, committed_at`+uploadWhere,
 		id, tx.Actor.AccountID, purpose, classID, tx.Now.Add(-uploadTTL)).Scan(&u.ID, &u.Purpose, &u.ClassID, &u.OrgID,
 		&u.AccountID, &u.Name, &u.SHA256, &u.Data, &u.CreatedAt, &committed)
 	if err != nil {
@@ -69,6 +72,19 @@ func (tx *Tx) Upload(id int64, purpose string, classID int64) (Upload, error) {
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
 	return u, nil
+}
+
+// takeUpload is the start of every import's commit: the upload its dry run kept (found like
+// Upload) is marked committed — once only, a second commit is a Conflict — and its name and
+// SHA-256 are read, not its data, which the caller has parsed already.
+func (tx *Tx) takeUpload(id int64, purpose string, classID int64) (Upload, error) {
+	u := Upload{ID: id, Purpose: purpose, ClassID: classID}
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT name, sha256`+uploadWhere, id, tx.Actor.AccountID, purpose, classID,
+		tx.Now.Add(-uploadTTL)).Scan(&u.Name, &u.SHA256)
+	if err != nil {
+		return u, mapError(err, "Upload")
+	}
+	return u, tx.CommitUpload(id)
 }
 
 // CommitUpload marks an upload committed; a second commit is a Conflict, so that a retried
